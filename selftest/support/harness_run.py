@@ -1,0 +1,76 @@
+"""Running `positions-harness run` (the engine of `make test`) as a user would, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from positions_harness.locations import REPO_ROOT
+
+RUN_TIMEOUT = 300
+
+
+@dataclass
+class HarnessRun:
+    exit_code: int
+    stdout: str
+    stderr: str
+    seconds: float
+    reports_root: Path
+
+    @property
+    def report_dirs(self) -> list[Path]:
+        return sorted(p.parent for p in self.reports_root.glob("*/*/conformance.json"))
+
+    @property
+    def conformance(self) -> dict[str, Any]:
+        (folder,) = self.report_dirs
+        return json.loads((folder / "conformance.json").read_text(encoding="utf-8"))
+
+    def statuses(self) -> dict[str, str]:
+        return {r["id"]: r["status"] for r in self.conformance["requirements"]}
+
+    def failed(self) -> set[str]:
+        return {rid for rid, status in self.statuses().items() if status == "failed"}
+
+    def all_output(self) -> str:
+        """Everything the run printed and wrote, for secret greps."""
+        files = [p for p in self.reports_root.rglob("*") if p.is_file()]
+        written = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in files)
+        return "\n".join((self.stdout, self.stderr, written))
+
+
+def run_harness(
+    tmp_path: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+) -> HarnessRun:
+    """Runs the harness CLI with a clean environment plus `env`; reports go under tmp_path."""
+    reports_root = tmp_path / "reports"
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("BASE_URL", "GRAPH_", "TARGET", "PROFILE", "PYTEST", "POSITIONS_"))
+    }
+    clean.update({"POSITIONS_REPORTS_ROOT": str(reports_root), **(env or {})})
+    started = time.monotonic()
+    completed = subprocess.run(
+        [sys.executable, "-m", "positions_harness", "run", *args],
+        cwd=REPO_ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        stdin=subprocess.DEVNULL,
+    )
+    return HarnessRun(
+        completed.returncode,
+        completed.stdout,
+        completed.stderr,
+        time.monotonic() - started,
+        reports_root,
+    )

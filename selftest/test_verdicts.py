@@ -1,0 +1,77 @@
+"""How test outcomes become requirement statuses and a run verdict."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from positions_harness.catalogue import load_catalogue
+from positions_harness.errors import BudgetExhausted
+from positions_harness.plugin import NOT_CLAIMED, classify
+from positions_harness.results import Finding, RunResults
+from positions_harness.targets import KnownDeviation
+from positions_harness.verdict import RequirementViolation
+
+IDS = ("POS-CREATE-001", "POS-CREATE-003", "POS-GET-002")
+
+
+def test_a_passing_test_passes_all_its_requirements():
+    assert classify(IDS, "call", "passed", None, []) == [(rid, "passed", None) for rid in IDS]
+
+
+def test_a_violation_fails_only_its_requirement_and_credits_the_checks_before_it():
+    violation = RequirementViolation("POS-CREATE-003", "jobTitle differs")
+    findings = classify(IDS, "call", "failed", violation, ["POS-CREATE-001"])
+    assert findings == [
+        ("POS-CREATE-001", "passed", None),
+        ("POS-CREATE-003", "failed", "jobTitle differs"),
+    ]
+
+
+def test_a_violation_of_an_id_outside_the_marker_is_a_harness_error():
+    violation = RequirementViolation("POS-DELETE-001", "x")
+    assert {status for _, status, _ in classify(IDS, "call", "failed", violation, [])} == {"error"}
+
+
+def test_spent_budget_is_inconclusive_and_transport_errors_are_errors():
+    assert {s for _, s, _ in classify(IDS, "call", "failed", BudgetExhausted("spent"), [])} == {
+        "inconclusive"
+    }
+    assert {s for _, s, _ in classify(IDS, "call", "failed", ConnectionResetError(), [])} == {
+        "error"
+    }
+
+
+def test_unclaimed_features_are_not_claimed_not_failed():
+    findings = classify(IDS, "setup", "skipped", None, [], f"{NOT_CLAIMED}: select")
+    assert {status for _, status, _ in findings} == {"not_claimed"}
+
+
+def results_with(status: str, deviation: KnownDeviation | None = None) -> RunResults:
+    results = RunResults(load_catalogue(), (deviation,) if deviation else ())
+    results.add("POS-GET-004", Finding("t", status, "m"))
+    results.add("POS-GET-001", Finding("t", "passed"))
+    return results
+
+
+def test_one_failure_makes_the_run_nonconforming_and_errors_make_it_incomplete():
+    assert results_with("passed").verdict() == "conforming"
+    assert results_with("failed").verdict() == "nonconforming"
+    assert results_with("error").verdict() == "incomplete"
+
+
+def test_known_deviation_does_not_fail_the_run_until_it_expires():
+    today = dt.date(2027, 1, 1)
+    live = KnownDeviation("POS-GET-004", "https://t/1", dt.date(2027, 6, 30))
+    expired = KnownDeviation("POS-GET-004", "https://t/1", dt.date(2026, 6, 30))
+    assert results_with("failed", live).verdict(today) == "conforming"
+    assert results_with("failed", expired).verdict(today) == "nonconforming"
+    (passing,) = [
+        r for r in results_with("passed", live).requirement_results(today) if r.id == "POS-GET-004"
+    ]
+    assert "remove it" in passing.note
+
+
+def test_requirements_that_cannot_be_checked_from_outside_are_reported_as_external():
+    statuses = {r.id: r.status for r in results_with("passed").requirement_results()}
+    assert statuses["POS-PERM-001"] == "external"
+    assert statuses["POS-DELETE-001"] == "not_run"

@@ -1,0 +1,3 @@
+"""Contract-testing harness for implementations of the Microsoft Graph beta workPosition API."""
+
+__version__ = "0.1.0"

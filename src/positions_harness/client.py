@@ -1,0 +1,253 @@
+"""The one HTTP client every suite uses: auth, timeouts, pacing, retries, transcript, ledger."""
+
+from __future__ import annotations
+
+import email.utils
+import json as jsonlib
+import threading
+import time
+import urllib.parse
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+
+from .errors import BudgetExhausted
+from .ledger import CleanupLedger
+from .redaction import Redactor, Secret
+from .targets import Limits
+from .transcript import Transcript, current_test
+
+MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+RETRYABLE = (429, 503)
+DEFAULT_RETRY_WAIT = 1.0
+USER_AGENT = "graph-positions-harness/0.1"
+POSITIONS_SUFFIX = "/profile/positions"
+
+# `auth` argument of GraphClient.request: True sends the bearer token, False sends no
+# Authorization header, a string is sent as the raw Authorization header (for auth tests).
+Auth = bool | str
+
+
+class ResponseTooLarge(requests.RequestException):
+    """The target sent more than MAX_RESPONSE_BYTES."""
+
+
+class GraphClient:
+    def __init__(
+        self,
+        base_url: str,
+        token: Secret,
+        *,
+        limits: Limits | None = None,
+        ledger: CleanupLedger | None = None,
+        transcript: Transcript | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._token = token
+        self.limits = limits or Limits()
+        self.ledger = ledger or CleanupLedger()
+        self.transcript = transcript or Transcript(Redactor([token.reveal()]))
+        self._session = requests.Session()
+        self._session.trust_env = False  # no proxies from the environment: traffic stays put
+        self._lock = threading.Lock()
+        self._requests_sent = 0
+        self._waited = 0.0
+        self._last_sent = 0.0
+        self.throttle_without_retry_after: list[str] = []
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def requests_sent(self) -> int:
+        return self._requests_sent
+
+    def url(self, path: str) -> str:
+        return self.base_url + path if path.startswith("/") else f"{self.base_url}/{path}"
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        content: bytes | str | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+        auth: Auth = True,
+    ) -> requests.Response:
+        """Sends one request, waiting out 429/503 + Retry-After within the budget."""
+        url = self.url(path)
+        if params:
+            url += "?" + urllib.parse.urlencode(params, safe="$,")
+        body, send_headers = self._prepare(json, content, headers, auth)
+        attempt = 1
+        while True:
+            response = self._send_once(method, url, body, send_headers, attempt)
+            if response.status_code not in RETRYABLE:
+                break
+            wait = self._retry_wait(response)
+            if wait is None:  # 503 without Retry-After is an answer, not a pause
+                break
+            self._spend_wait(wait, method, url)
+            attempt += 1
+        self._track_positions(method, path, response)
+        return response
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("POST", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("DELETE", path, **kwargs)
+
+    def close(self) -> None:
+        self._session.close()
+
+    # ------------------------------------------------------------------ internals
+    def _prepare(
+        self, json: Any, content: bytes | str | None, headers: Mapping[str, str] | None, auth: Auth
+    ) -> tuple[bytes | None, dict[str, str]]:
+        send_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if auth is True:
+            send_headers["Authorization"] = f"Bearer {self._token.reveal()}"
+        elif isinstance(auth, str):
+            send_headers["Authorization"] = auth
+        body: bytes | None = None
+        if json is not None:
+            body = jsonlib.dumps(json, ensure_ascii=False).encode("utf-8")
+            send_headers["Content-Type"] = "application/json"
+        elif content is not None:
+            body = content.encode("utf-8") if isinstance(content, str) else content
+        send_headers.update(headers or {})
+        return body, send_headers
+
+    def _pace(self) -> None:
+        with self._lock:
+            if self._requests_sent >= self.limits.request_budget:
+                raise BudgetExhausted(
+                    f"the request budget of {self.limits.request_budget} requests is spent"
+                )
+            self._requests_sent += 1
+            rate = self.limits.rate_limit_per_second
+            if rate:
+                delay = self._last_sent + 1.0 / rate - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+            self._last_sent = time.monotonic()
+
+    def _send_once(
+        self, method: str, url: str, body: bytes | None, headers: dict[str, str], attempt: int
+    ) -> requests.Response:
+        self._pace()
+        text_body = body.decode("utf-8", "replace") if body is not None else None
+        exchange = self.transcript.begin(current_test.nodeid, method, url, headers, text_body)
+        exchange.attempt = attempt
+        started = time.monotonic()
+        try:
+            response = self._session.request(
+                method,
+                url,
+                data=body,
+                headers=headers,
+                timeout=self.limits.timeout_seconds,
+                allow_redirects=False,  # the token must never follow a redirect elsewhere
+                stream=True,
+            )
+            self._read_bounded(response, started)
+        except requests.RequestException as exc:
+            self.transcript.finish(
+                exchange, error=f"{type(exc).__name__}: {exc}", elapsed_ms=_ms(started)
+            )
+            raise
+        self.transcript.finish(
+            exchange,
+            status=response.status_code,
+            headers=dict(response.headers),
+            body=response.text if response.content else None,
+            elapsed_ms=_ms(started),
+        )
+        return response
+
+    def _read_bounded(self, response: requests.Response, started: float) -> None:
+        """Reads the body with a size cap and an overall deadline (slow-drip servers)."""
+        deadline = started + self.limits.timeout_seconds * 3
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    raise ResponseTooLarge(
+                        f"response body exceeds {MAX_RESPONSE_BYTES // (1024 * 1024)} MiB"
+                    )
+                if time.monotonic() > deadline:
+                    raise requests.Timeout("response body took too long to arrive")
+                chunks.append(chunk)
+        finally:
+            response.close()
+        response._content = b"".join(chunks)
+
+    def _retry_wait(self, response: requests.Response) -> float | None:
+        header = response.headers.get("Retry-After")
+        if header is None:
+            if response.status_code == 429:
+                self.throttle_without_retry_after.append(current_test.nodeid or "?")
+                return DEFAULT_RETRY_WAIT
+            return None
+        return parse_retry_after(header)
+
+    def _spend_wait(self, wait: float, method: str, url: str) -> None:
+        wait = min(max(wait, 0.0), self.limits.max_retry_wait_seconds)
+        with self._lock:
+            if self._waited + wait > self.limits.retry_budget_seconds:
+                raise BudgetExhausted(
+                    f"throttling outlasted the retry budget of "
+                    f"{self.limits.retry_budget_seconds:.0f} s ({method} {url})"
+                )
+            self._waited += wait
+        time.sleep(wait)
+
+    def _track_positions(self, method: str, path: str, response: requests.Response) -> None:
+        collection = path.split("?", 1)[0].rstrip("/")
+        if (
+            method == "POST"
+            and collection.endswith(POSITIONS_SUFFIX)
+            and response.status_code < 300
+        ):
+            position_id = _json_id(response)
+            if position_id:
+                self.ledger.record(collection, position_id)
+        elif method == "DELETE" and response.status_code == 204:
+            head, _, position_id = collection.rpartition("/")
+            if head.endswith(POSITIONS_SUFFIX):
+                self.ledger.forget(position_id)
+
+
+def parse_retry_after(value: str) -> float:
+    """Retry-After is either delta-seconds or an HTTP date; unparsable means the default wait."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return DEFAULT_RETRY_WAIT
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _json_id(response: requests.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    value = body.get("id") if isinstance(body, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
+def _ms(started: float) -> float:
+    return round((time.monotonic() - started) * 1000, 1)

@@ -1,0 +1,111 @@
+"""Tolerant comparison of what a target returns with what the client wrote (DESIGN: Comparing).
+
+Accepted: extra properties at any level, unset properties omitted or null, any key order, dates
+in date or RFC 3339 date-time form. Insisted on: every written value comes back equal - text
+exactly, numbers by value, booleans as booleans, lists element by element.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+RFC3339 = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Edm.Date properties: a service may answer them as a date-time (see DOC-DATE-PLACEHOLDER).
+DATE_PROPERTIES = frozenset({"startMonthYear", "endMonthYear"})
+ANNOTATION_PREFIX = "@"
+
+
+def parse_rfc3339(value: str) -> dt.datetime | None:
+    """Parses any RFC 3339 date-time (any number of fractional digits); None if it is not one."""
+    match = RFC3339.match(value) if isinstance(value, str) else None
+    if not match:
+        return None
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
+    micro = int((fraction or ".0")[1:7].ljust(6, "0"))
+    if offset in ("Z", "z"):
+        tz = dt.UTC
+    else:
+        sign = 1 if offset[0] == "+" else -1
+        tz = dt.timezone(sign * dt.timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6])))
+    try:
+        return dt.datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tzinfo=tz
+        )
+    except ValueError:
+        return None
+
+
+def rfc3339_sort_key(value: str) -> tuple[dt.datetime, str]:
+    """Orders RFC 3339 values at full precision (digits past microseconds break ties)."""
+    parsed = parse_rfc3339(value)
+    if parsed is None:
+        raise ValueError(f"{value!r} is not an RFC 3339 date-time")
+    fraction = RFC3339.match(value).group(7) or ""  # type: ignore[union-attr]
+    return parsed, fraction[7:].ljust(12, "0")
+
+
+def is_later(after: str, before: str) -> bool:
+    """True when RFC 3339 `after` is strictly later than `before` (full precision)."""
+    return rfc3339_sort_key(after) > rfc3339_sort_key(before)
+
+
+def same_date(sent: str, received: Any) -> bool:
+    if not isinstance(received, str):
+        return False
+    if DATE.match(received):
+        return received == sent
+    parsed = parse_rfc3339(received)
+    return parsed is not None and parsed.date().isoformat() == sent
+
+
+def echo_differences(sent: Any, received: Any, path: str = "") -> list[str]:
+    """Lists every place where `received` does not carry a value the client `sent`."""
+    where = path or "body"
+    if sent is None:
+        return [] if received is None else [f"{where}: sent null, got {received!r}"]
+    if isinstance(sent, Mapping):
+        if not isinstance(received, Mapping):
+            return [f"{where}: sent an object, got {_describe(received)}"]
+        differences: list[str] = []
+        for key, value in sent.items():
+            if key.startswith(ANNOTATION_PREFIX):
+                continue
+            child = f"{path}.{key}" if path else key
+            if key not in received:
+                if value is not None:
+                    differences.append(f"{child}: sent {value!r}, missing in the response")
+                continue
+            if key in DATE_PROPERTIES and isinstance(value, str):
+                if not same_date(value, received[key]):
+                    differences.append(f"{child}: sent {value!r}, got {received[key]!r}")
+                continue
+            differences += echo_differences(value, received[key], child)
+        return differences
+    if isinstance(sent, list):
+        if not isinstance(received, list):
+            return [f"{where}: sent a list, got {_describe(received)}"]
+        if len(sent) != len(received):
+            return [f"{where}: sent {len(sent)} items, got {len(received)}"]
+        return [
+            d
+            for index, (s, r) in enumerate(zip(sent, received, strict=True))
+            for d in echo_differences(s, r, f"{where}[{index}]")
+        ]
+    if isinstance(sent, bool) or isinstance(received, bool):
+        return [] if sent is received else [f"{where}: sent {sent!r}, got {received!r}"]
+    if isinstance(sent, int | float):
+        same = isinstance(received, int | float) and sent == received
+        return [] if same else [f"{where}: sent {sent!r}, got {received!r}"]
+    return [] if sent == received else [f"{where}: sent {sent!r}, got {received!r}"]
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    return f"{type(value).__name__} {value!r}"[:200]

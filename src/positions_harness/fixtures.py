@@ -1,0 +1,82 @@
+"""Session fixtures the suites use: the configured target, its client, the contract."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import asdict
+
+import pytest
+
+from .catalogue import Catalogue, load_catalogue
+from .client import GraphClient
+from .contract import Contract, load_contract
+from .errors import HarnessError
+from .plugin import harness_config, session_key
+from .positions_api import PositionsApi
+from .preflight import TargetUser
+from .session import HarnessSession
+from .transcript import current_test
+
+PREFLIGHT, CLEANUP = "(preflight)", "(cleanup)"
+
+
+@pytest.fixture(scope="session")
+def harness_session(request: pytest.FixtureRequest) -> Iterator[HarnessSession]:
+    """Opens the target once per process; at the end deletes every position the run created."""
+    config = request.config
+    first_test, current_test.nodeid = current_test.nodeid, PREFLIGHT
+    try:
+        session = HarnessSession(harness_config(config)).open()
+    except HarnessError as exc:
+        pytest.exit(str(exc), returncode=exc.exit_code)
+    finally:
+        current_test.nodeid = first_test
+    config.stash[session_key] = session
+    try:
+        yield session
+    finally:
+        current_test.nodeid = CLEANUP
+        report = session.cleanup()
+        worker = getattr(config, "workerinput", {}).get("workerid")
+        suffix = f"-{worker}" if worker else ""
+        folder = session.config.report_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"cleanup{suffix}.json").write_text(json.dumps(asdict(report), indent=2))
+        if session.client is not None:
+            session.client.transcript.write(folder / f"transcript{suffix}.jsonl")
+        if report.problems:
+            reporter = config.pluginmanager.get_plugin("terminalreporter")
+            if reporter is not None:
+                reporter.write_line(
+                    f"CLEANUP: {len(report.problems)} position(s) could not be deleted: "
+                    + "; ".join(report.problems[:5]),
+                    red=True,
+                )
+        session.close()
+
+
+@pytest.fixture(scope="session")
+def graph(harness_session: HarnessSession) -> GraphClient:
+    assert harness_session.client is not None
+    return harness_session.client
+
+
+@pytest.fixture(scope="session")
+def target_user(harness_session: HarnessSession) -> TargetUser:
+    return harness_session.user
+
+
+@pytest.fixture(scope="session")
+def positions(graph: GraphClient, target_user: TargetUser) -> PositionsApi:
+    return PositionsApi(graph, target_user)
+
+
+@pytest.fixture(scope="session")
+def contract() -> Contract:
+    return load_contract()
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue()

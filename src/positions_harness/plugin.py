@@ -1,0 +1,265 @@
+"""The pytest plugin: options, the requirement marker, per-requirement results and the verdict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .catalogue import Catalogue, load_catalogue
+from .client import ResponseTooLarge
+from .config import HarnessConfig, resolve_config
+from .errors import EXIT_RUN_INCOMPLETE, BudgetExhausted, ConfigError, HarnessError
+from .locations import SUITES_DIR
+from .report_files import write_run_report
+from .results import CONFORMING, NONCONFORMING, Finding, RunResults
+from .transcript import current_test
+from .verdict import RequirementViolation, check_log
+
+MARKER = "requirement"
+FINDINGS_PROPERTY = "requirement_findings"
+EVIDENCE_EXCHANGES = 3
+NOT_CLAIMED = "not claimed by the target"
+RUN_ID_KEY = "positions_run_id"
+
+config_key = pytest.StashKey[HarnessConfig]()
+results_key = pytest.StashKey[RunResults]()
+session_key = pytest.StashKey[Any]()  # the HarnessSession opened by the fixtures, if any
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("graph-positions", "Graph positions contract harness")
+    group.addoption(
+        "--base-url", default=None, help="service root, e.g. https://host/beta (env BASE_URL)"
+    )
+    group.addoption("--target", default=None, help="target profile name or path (env TARGET)")
+    group.addoption("--profile", default=None, help="quick | default | nightly (env PROFILE)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(*ids): requirement ids from openapi/requirements.yaml this test checks",
+    )
+    config.pluginmanager.register(RequirementRecorder(config), "positions-requirement-recorder")
+
+
+def is_suite_item(item: pytest.Item) -> bool:
+    return Path(str(item.path)).resolve().is_relative_to(SUITES_DIR.resolve())
+
+
+def requirement_ids(item: pytest.Item) -> tuple[str, ...]:
+    markers = list(item.iter_markers(MARKER))
+    return tuple(markers[0].args) if markers else ()
+
+
+def harness_config(config: pytest.Config) -> HarnessConfig:
+    """The run's configuration, resolved once per process from options and environment."""
+    if config_key not in config.stash:
+        options = {name: config.getoption(name) for name in ("base_url", "target", "profile")}
+        worker_input = getattr(config, "workerinput", {})
+        options["run_id"] = worker_input.get(RUN_ID_KEY)
+        config.stash[config_key] = resolve_config(options)
+    return config.stash[config_key]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist: every worker takes the controller's run id (one report per run)."""
+    node.workerinput[RUN_ID_KEY] = harness_config(node.config).run_id
+
+
+def marker_problem(
+    nodeid: str, marker_args: list[tuple[object, ...]], catalogue: Catalogue
+) -> str | None:
+    """Why a suite test's requirement marker is unacceptable, or None when it is fine."""
+    if len(marker_args) != 1 or not marker_args[0]:
+        return f"{nodeid} needs exactly one @pytest.mark.{MARKER}(...) with ids"
+    unknown = catalogue.unknown([str(a) for a in marker_args[0]])
+    return f"{nodeid} names unknown requirement ids {unknown}" if unknown else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    suite_items = [item for item in items if is_suite_item(item)]
+    if not suite_items:
+        return
+    catalogue = load_catalogue()
+    problems = [
+        problem
+        for item in suite_items
+        if (
+            problem := marker_problem(
+                item.nodeid, [m.args for m in item.iter_markers(MARKER)], catalogue
+            )
+        )
+    ]
+    if problems:
+        raise pytest.UsageError(
+            "Suite tests must name catalogue requirements: " + "; ".join(problems[:5])
+        )
+    try:
+        harness = harness_config(config)
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[results_key] = RunResults(catalogue, harness.target.known_deviations)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    current_test.nodeid = item.nodeid
+    check_log.reset()
+    if not is_suite_item(item):
+        return
+    catalogue = load_catalogue()
+    unclaimed = harness_config(item.config).target.unclaimed
+    features = {catalogue[rid].feature for rid in requirement_ids(item)} & unclaimed
+    if features:
+        pytest.skip(f"{NOT_CLAIMED}: {', '.join(sorted(features))}")
+
+
+def _evidence(item: pytest.Item) -> list[dict[str, Any]]:
+    session = item.config.stash.get(session_key, None)
+    if session is None or session.client is None:
+        return []
+    exchanges = session.client.transcript.for_test(item.nodeid)[-EVIDENCE_EXCHANGES:]
+    return [exchange.as_dict() for exchange in exchanges]
+
+
+def classify(
+    ids: tuple[str, ...],
+    when: str,
+    outcome: str,
+    exc: BaseException | None,
+    passed_checks: list[str],
+    skip_reason: str = "",
+) -> list[tuple[str, str, str | None]]:
+    """Turns one test phase's outcome into (requirement id, status, message) findings."""
+    if outcome == "skipped":
+        status = "not_claimed" if NOT_CLAIMED in skip_reason else "not_run"
+        return [(rid, status, skip_reason) for rid in ids]
+    if outcome == "passed":
+        return [(rid, "passed", None) for rid in ids] if when == "call" else []
+    checked = [rid for rid in dict.fromkeys(passed_checks) if rid in ids]
+    findings = [(rid, "passed", None) for rid in checked]
+    unchecked = [rid for rid in ids if rid not in checked]
+    if isinstance(exc, RequirementViolation):
+        stray = [rid for rid in exc.requirement_ids if rid not in ids]
+        if stray:
+            message = f"harness bug: the test checked {stray}, which its marker {ids} does not name"
+            return [(rid, "error", message) for rid in ids]
+        findings = [f for f in findings if f[0] not in exc.requirement_ids]
+        return [*findings, *((rid, "failed", exc.message) for rid in exc.requirement_ids)]
+    if isinstance(exc, BudgetExhausted):
+        return [*findings, *((rid, "inconclusive", str(exc)) for rid in unchecked)]
+    if isinstance(exc, AssertionError):
+        return [(rid, "failed", str(exc)[:2000]) for rid in ids]
+    kind = (
+        "target did not answer properly" if isinstance(exc, OSError | ResponseTooLarge) else "error"
+    )
+    message = f"{kind}: {type(exc).__name__}: {str(exc)[:500]}"
+    return [*findings, *((rid, "error", message) for rid in unchecked)]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    ids = requirement_ids(item) if is_suite_item(item) else ()
+    if not ids:
+        return report
+    exc = call.excinfo.value if call.excinfo is not None else None
+    skip_reason = ""
+    if report.skipped and isinstance(report.longrepr, tuple):
+        skip_reason = str(report.longrepr[2])
+    findings = classify(ids, report.when, report.outcome, exc, check_log.passed, skip_reason)
+    evidence = _evidence(item) if report.failed else []
+    if evidence:
+        last = evidence[-1]
+        report.sections.append(
+            (
+                "graph exchange",
+                f"{last['method']} {last['url']} -> {last['status'] or last['error']}\n"
+                f"reproduce: {last['curl']}\nresponse body: {(last['response_body'] or '')[:2000]}",
+            )
+        )
+    report.user_properties.append(
+        (FINDINGS_PROPERTY, [[rid, status, message, evidence] for rid, status, message in findings])
+    )
+    return report
+
+
+class RequirementRecorder:
+    """Collects findings from test reports (also those xdist workers send) into RunResults."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    @property
+    def results(self) -> RunResults | None:
+        results = self.config.stash.get(results_key, None)
+        if results is None or hasattr(self.config, "workerinput") or not results.has_findings:
+            return None
+        return results
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        results = self.config.stash.get(results_key, None)
+        if results is None:
+            return
+        for name, value in report.user_properties:
+            if name == FINDINGS_PROPERTY:
+                for rid, status, message, evidence in value:
+                    results.add(rid, Finding(report.nodeid, status, message, evidence))
+
+    @pytest.hookimpl(trylast=True)  # after session fixtures are torn down (cleanup done)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        results = self.results
+        if results is None:
+            return
+        harness = harness_config(self.config)
+        opened = self.config.stash.get(session_key, None)
+        base_url = opened.config.base_url if opened is not None else harness.base_url
+        try:
+            write_run_report(harness, results, base_url)
+        except (OSError, HarnessError) as exc:  # reports are output: say so, keep the verdict
+            self._write(f"Could not write the report: {exc}")
+        if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            verdict = results.verdict()
+            session.exitstatus = (
+                pytest.ExitCode.OK
+                if verdict == CONFORMING
+                else pytest.ExitCode.TESTS_FAILED
+                if verdict == NONCONFORMING
+                else EXIT_RUN_INCOMPLETE
+            )
+
+    def _write(self, line: str) -> None:
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(line)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        results = self.results
+        if results is None:
+            return
+        write = terminalreporter.write_line
+        terminalreporter.section("requirements")
+        catalogue = results.catalogue
+        for result in results.requirement_results():
+            requirement = catalogue[result.id]
+            if result.status in ("failed", "error", "inconclusive", "known_deviation"):
+                message = next(
+                    (f.message for f in result.findings if f.status == result.status), ""
+                )
+                write(
+                    f"{result.status.upper():<16} {result.id} [{requirement.level}] "
+                    f"{requirement.statement}"
+                )
+                if message:
+                    write(f"{'':<17}{message.splitlines()[0][:300]}")
+            if result.note and result.status not in ("known_deviation", "external"):
+                write(f"NOTE             {result.id}: {result.note}")
+        levels = ", ".join(
+            f"{level} {c['passed']}/{c['checked']}"
+            for level, c in sorted(results.level_summary().items())
+        )
+        write(f"requirements passed: {levels}; verdict: {results.verdict()}")
+        write(f"report: {harness_config(self.config).report_dir}")

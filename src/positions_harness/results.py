@@ -1,0 +1,90 @@
+"""Per-requirement results of a run: aggregation of test outcomes, deviations, the verdict."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalogue import Catalogue
+from .targets import KnownDeviation
+
+# Most severe first: a requirement takes the most severe status any of its tests gave it.
+SEVERITY = ("failed", "error", "inconclusive", "passed", "not_claimed", "not_run")
+CONFORMING, NONCONFORMING, INCOMPLETE = "conforming", "nonconforming", "incomplete"
+
+
+@dataclass
+class Finding:
+    test: str
+    status: str
+    message: str | None = None
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class RequirementResult:
+    id: str
+    status: str
+    findings: list[Finding]
+    note: str | None = None
+
+    @property
+    def tests(self) -> list[str]:
+        return sorted({f.test for f in self.findings})
+
+
+class RunResults:
+    def __init__(self, catalogue: Catalogue, deviations: tuple[KnownDeviation, ...] = ()) -> None:
+        self.catalogue = catalogue
+        self.deviations = {d.requirement: d for d in deviations}
+        self._findings: dict[str, list[Finding]] = {rid: [] for rid in catalogue.requirements}
+
+    def add(self, requirement_id: str, finding: Finding) -> None:
+        self._findings.setdefault(requirement_id, []).append(finding)
+
+    @property
+    def has_findings(self) -> bool:
+        return any(self._findings.values())
+
+    def requirement_results(self, today: dt.date | None = None) -> list[RequirementResult]:
+        today = today or dt.date.today()
+        results = []
+        for rid, findings in self._findings.items():
+            statuses = {f.status for f in findings}
+            status = next((s for s in SEVERITY if s in statuses), "not_run")
+            note = None
+            requirement = self.catalogue.requirements.get(rid)
+            if status == "not_run" and requirement is not None and requirement.external:
+                status, note = "external", requirement.external
+            deviation = self.deviations.get(rid)
+            if deviation is not None:
+                if deviation.expired(today):
+                    note = f"known deviation expired on {deviation.expires}: {deviation.link}"
+                elif status == "failed":
+                    status, note = "known_deviation", deviation.link
+                elif status == "passed":
+                    note = (
+                        f"declared as a known deviation ({deviation.link}) but it passes: remove it"
+                    )
+            results.append(RequirementResult(rid, status, findings, note))
+        return results
+
+    def verdict(self, today: dt.date | None = None) -> str:
+        statuses = {r.status for r in self.requirement_results(today)}
+        if "failed" in statuses:
+            return NONCONFORMING
+        if statuses & {"error", "inconclusive"}:
+            return INCOMPLETE
+        return CONFORMING
+
+    def level_summary(self, today: dt.date | None = None) -> dict[str, dict[str, int]]:
+        """Per level: how many requirements passed out of those that were checked."""
+        summary: dict[str, dict[str, int]] = {}
+        for result in self.requirement_results(today):
+            level = self.catalogue.requirements[result.id].level
+            counts = summary.setdefault(level, {"passed": 0, "checked": 0})
+            if result.status in ("passed", "failed", "error", "inconclusive", "known_deviation"):
+                counts["checked"] += 1
+                counts["passed"] += result.status == "passed"
+        return summary
