@@ -4,21 +4,27 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# Debian's Chromium, for the selftest that renders the HTML report (installed when missing).
+CHROMIUM := /usr/bin/chromium
+SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 
 export BASE_URL GRAPH_TOKEN TARGET PROFILE PYTEST_ARGS GRAPH_USER_ID GRAPH_USER_UPN
 
-.PHONY: test check lint serve bench-reference clean
+.PHONY: test check lint serve report bench-reference clean
 
 test: $(STAMP)  ## run the contract suites against BASE_URL, or the bundled reference
 	@$(BIN)/positions-harness run
 
-check: $(STAMP)  ## the project's own tests (what CI runs)
+check: $(STAMP) $(CHROMIUM)  ## the project's own tests (what CI runs)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest selftest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+report: $(STAMP)  ## Allure HTML report of a run (RUN=reports/<target>/<run-id>, default latest)
+	$(BIN)/positions-harness allure $(RUN)
 
 serve: $(STAMP)  ## start the reference implementation by hand (PORT=8080)
 	$(BIN)/positions-reference --port $(or $(PORT),8080)
@@ -32,5 +38,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the HTML report's browser check..."
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
+
 clean:
-	rm -rf $(VENV) reports/*/ reports/latest
+	rm -rf $(VENV) .tools reports/*/ reports/latest

@@ -1,8 +1,11 @@
-"""`positions-harness`: the command behind `make test`.
+"""`positions-harness`: the command behind `make test` and the report tools.
 
     positions-harness run [--base-url URL] [--target NAME] [--profile P] [-- PYTEST ARGS]
+    positions-harness diff OLD NEW          (exit 1 when NEW regressed)
+    positions-harness matrix RUN... [--out DIR]
+    positions-harness allure [RUN]          (Allure HTML report of a run; default reports/latest)
 
-Exit codes: 0 the target met every requirement tested; 1 it failed at least one; 2 bad
+Exit codes of `run`: 0 the target met every requirement tested; 1 it failed at least one; 2 bad
 configuration; 3 the target could not be tested; 4 the run did not complete.
 """
 
@@ -12,6 +15,7 @@ import argparse
 import os
 import shlex
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -22,7 +26,9 @@ from .errors import (
     EXIT_RUN_INCOMPLETE,
     HarnessError,
 )
-from .locations import REPO_ROOT, SUITES_DIR
+from .locations import REPO_ROOT, REPORTS_DIR, SUITES_DIR
+from .reporting import runs
+from .reporting.allure_html import build_allure_report
 from .session import HarnessSession
 
 
@@ -36,7 +42,47 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--target", help="target profile: a name in targets/ or a path (env TARGET)")
     run.add_argument("--profile", help="quick | default | nightly (env PROFILE)")
     run.add_argument("pytest_args", nargs="*", help="extra pytest arguments (also env PYTEST_ARGS)")
+    diff = commands.add_parser("diff", help="compare two runs; exit 1 on a regression")
+    diff.add_argument("old", help="older run folder or conformance.json")
+    diff.add_argument("new", help="newer run folder or conformance.json")
+    matrix = commands.add_parser("matrix", help="vendor x requirement table of several runs")
+    matrix.add_argument("runs", nargs="+", help="run folders or conformance.json files")
+    matrix.add_argument("--out", default=str(REPORTS_DIR), help="folder for matrix.md/.html")
+    allure_report = commands.add_parser("allure", help="build the Allure HTML report of a run")
+    allure_report.add_argument("run", nargs="?", default=str(REPORTS_DIR / "latest"))
     return parser
+
+
+def diff(args: argparse.Namespace) -> int:
+    old, new = runs.load_run(args.old), runs.load_run(args.new)
+    changes = runs.diff_runs(old, new)
+    print(runs.render_diff(old, new, changes), end="")
+    return EXIT_NONCONFORMING if changes.regressions else EXIT_PASSED
+
+
+def matrix(args: argparse.Namespace) -> int:
+    documents = [runs.load_run(location) for location in args.runs]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    markdown = runs.render_matrix_markdown(documents)
+    (out / "matrix.md").write_text(markdown, encoding="utf-8")
+    (out / "matrix.html").write_text(runs.render_matrix_html(documents), encoding="utf-8")
+    print(markdown, end="")
+    print(f"written: {out / 'matrix.md'}, {out / 'matrix.html'}")
+    return EXIT_PASSED
+
+
+def allure(args: argparse.Namespace) -> int:
+    index = build_allure_report(Path(args.run).resolve())
+    print(f"Allure report: {index}")
+    return EXIT_PASSED
+
+
+def names_test_paths(pytest_args: list[str]) -> bool:
+    """True when the user chose what to run (e.g. PYTEST_ARGS=suites/property)."""
+    return any(
+        not arg.startswith("-") and (REPO_ROOT / arg.split("::")[0]).exists() for arg in pytest_args
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,18 +94,19 @@ def run(args: argparse.Namespace) -> int:
         os.environ[RUN_ID_ENV] = config.run_id
         os.environ[config.target.token_env] = config.token.reveal()
         report_dir = config.report_dir
+        extra_args = [*shlex.split(os.environ.get("PYTEST_ARGS", "")), *args.pytest_args]
         pytest_args = [
-            str(SUITES_DIR),
+            *([] if names_test_paths(extra_args) else [str(SUITES_DIR)]),
             f"--rootdir={REPO_ROOT}",
             "-c",
             str(REPO_ROOT / "pyproject.toml"),
             "--base-url",
             session.config.base_url,
             f"--junitxml={report_dir / 'junit.xml'}",
+            f"--alluredir={report_dir / 'allure-results'}",
             *([f"--target={config.target.path}"] if config.target.path else []),
             *([f"--profile={config.profile}"]),
-            *shlex.split(os.environ.get("PYTEST_ARGS", "")),
-            *args.pytest_args,
+            *extra_args,
         ]
         print(
             f"positions-harness: target {config.target.name} at {session.config.base_url}, "
@@ -76,10 +123,13 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_RUN_INCOMPLETE
 
 
+COMMANDS = {"run": run, "diff": diff, "matrix": matrix, "allure": allure}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return run(args)
+        return COMMANDS[args.command](args)
     except HarnessError as exc:
         print(f"positions-harness: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -7,7 +7,7 @@ import json as jsonlib
 import threading
 import time
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import requests
@@ -16,7 +16,7 @@ from .errors import BudgetExhausted
 from .ledger import CleanupLedger
 from .redaction import Redactor, Secret
 from .targets import Limits
-from .transcript import Transcript, current_test
+from .transcript import Exchange, Transcript, current_test
 
 MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 RETRYABLE = (429, 503)
@@ -55,6 +55,8 @@ class GraphClient:
         self._waited = 0.0
         self._last_sent = 0.0
         self.throttle_without_retry_after: list[str] = []
+        # Called with every finished exchange (e.g. to attach it to the Allure report).
+        self.observers: list[Callable[[Exchange], None]] = []
 
     # ------------------------------------------------------------------ public API
     @property
@@ -163,6 +165,7 @@ class GraphClient:
             self.transcript.finish(
                 exchange, error=f"{type(exc).__name__}: {exc}", elapsed_ms=_ms(started)
             )
+            self._notify(exchange)
             raise
         self.transcript.finish(
             exchange,
@@ -171,7 +174,12 @@ class GraphClient:
             body=response.text if response.content else None,
             elapsed_ms=_ms(started),
         )
+        self._notify(exchange)
         return response
+
+    def _notify(self, exchange: Exchange) -> None:
+        for observer in self.observers:
+            observer(exchange)
 
     def _read_bounded(self, response: requests.Response, started: float) -> None:
         """Reads the body with a size cap and an overall deadline (slow-drip servers)."""

@@ -12,11 +12,12 @@ from .catalogue import Catalogue, load_catalogue
 from .client import GraphClient
 from .contract import Contract, load_contract
 from .errors import HarnessError
-from .plugin import harness_config, session_key
+from .plugin import harness_config, is_suite_item, requirement_ids, session_key
 from .positions_api import PositionsApi
 from .preflight import TargetUser
+from .reporting import allure_labels
 from .session import HarnessSession
-from .transcript import current_test
+from .transcript import Exchange, current_test
 
 PREFLIGHT, CLEANUP = "(preflight)", "(cleanup)"
 
@@ -57,9 +58,23 @@ def harness_session(request: pytest.FixtureRequest) -> Iterator[HarnessSession]:
 
 
 @pytest.fixture(scope="session")
-def graph(harness_session: HarnessSession) -> GraphClient:
+def graph(harness_session: HarnessSession, pytestconfig: pytest.Config) -> GraphClient:
     assert harness_session.client is not None
+    if pytestconfig.getoption("allure_report_dir", None):
+        harness_session.client.observers.append(_attach_to_current_test)
     return harness_session.client
+
+
+def _attach_to_current_test(exchange: Exchange) -> None:
+    if exchange.test not in (None, PREFLIGHT, CLEANUP):
+        allure_labels.record_exchange(exchange)
+
+
+@pytest.fixture(autouse=True)
+def _allure_requirement_labels(request: pytest.FixtureRequest) -> None:
+    """Labels each suite test in Allure by area, requirement and level, with doc links."""
+    if request.config.getoption("allure_report_dir", None) and is_suite_item(request.node):
+        allure_labels.label_test(requirement_ids(request.node), load_catalogue())
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +13,13 @@ from .client import ResponseTooLarge
 from .config import HarnessConfig, resolve_config
 from .errors import EXIT_RUN_INCOMPLETE, BudgetExhausted, ConfigError, HarnessError
 from .locations import SUITES_DIR
-from .report_files import write_run_report
+from .reporting.writer import write_run_report
 from .results import CONFORMING, NONCONFORMING, Finding, RunResults
 from .transcript import current_test
 from .verdict import RequirementViolation, check_log
 
 MARKER = "requirement"
-FINDINGS_PROPERTY = "requirement_findings"
+FINDINGS_ATTRIBUTE = "requirement_findings"
 EVIDENCE_EXCHANGES = 3
 NOT_CLAIMED = "not claimed by the target"
 RUN_ID_KEY = "positions_run_id"
@@ -110,9 +111,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     check_log.reset()
     if not is_suite_item(item):
         return
+    ids = requirement_ids(item)
+    item.user_properties.append(("requirements", " ".join(ids)))  # junit.xml <property>
     catalogue = load_catalogue()
     unclaimed = harness_config(item.config).target.unclaimed
-    features = {catalogue[rid].feature for rid in requirement_ids(item)} & unclaimed
+    features = {catalogue[rid].feature for rid in ids} & unclaimed
     if features:
         pytest.skip(f"{NOT_CLAIMED}: {', '.join(sorted(features))}")
 
@@ -181,9 +184,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
                 f"reproduce: {last['curl']}\nresponse body: {(last['response_body'] or '')[:2000]}",
             )
         )
-    report.user_properties.append(
-        (FINDINGS_PROPERTY, [[rid, status, message, evidence] for rid, status, message in findings])
-    )
+    # A plain attribute travels with the report to the xdist controller.
+    rows = [[rid, status, message, evidence] for rid, status, message in findings]
+    setattr(report, FINDINGS_ATTRIBUTE, rows)
     return report
 
 
@@ -192,6 +195,7 @@ class RequirementRecorder:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
+        self.started = dt.datetime.now(dt.UTC)
 
     @property
     def results(self) -> RunResults | None:
@@ -204,10 +208,8 @@ class RequirementRecorder:
         results = self.config.stash.get(results_key, None)
         if results is None:
             return
-        for name, value in report.user_properties:
-            if name == FINDINGS_PROPERTY:
-                for rid, status, message, evidence in value:
-                    results.add(rid, Finding(report.nodeid, status, message, evidence))
+        for rid, status, message, evidence in getattr(report, FINDINGS_ATTRIBUTE, None) or ():
+            results.add(rid, Finding(report.nodeid, status, message, evidence))
 
     @pytest.hookimpl(trylast=True)  # after session fixtures are torn down (cleanup done)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
@@ -218,7 +220,13 @@ class RequirementRecorder:
         opened = self.config.stash.get(session_key, None)
         base_url = opened.config.base_url if opened is not None else harness.base_url
         try:
-            write_run_report(harness, results, base_url)
+            write_run_report(
+                harness,
+                results,
+                base_url=base_url,
+                started=self.started,
+                requests_sent=opened.client.requests_sent if opened and opened.client else None,
+            )
         except (OSError, HarnessError) as exc:  # reports are output: say so, keep the verdict
             self._write(f"Could not write the report: {exc}")
         if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):

@@ -12,6 +12,9 @@ from .targets import KnownDeviation
 # Most severe first: a requirement takes the most severe status any of its tests gave it.
 SEVERITY = ("failed", "error", "inconclusive", "passed", "not_claimed", "not_run")
 CONFORMING, NONCONFORMING, INCOMPLETE = "conforming", "nonconforming", "incomplete"
+STATUSES = (*SEVERITY, "known_deviation", "external")
+# Statuses that mean the target was actually exercised on the requirement.
+CHECKED = ("passed", "failed", "error", "inconclusive", "known_deviation")
 
 
 @dataclass
@@ -79,12 +82,14 @@ class RunResults:
         return CONFORMING
 
     def level_summary(self, today: dt.date | None = None) -> dict[str, dict[str, int]]:
-        """Per level: how many requirements passed out of those that were checked."""
+        """Per level: requirements per status, and how many passed of those checked."""
         summary: dict[str, dict[str, int]] = {}
         for result in self.requirement_results(today):
             level = self.catalogue.requirements[result.id].level
-            counts = summary.setdefault(level, {"passed": 0, "checked": 0})
-            if result.status in ("passed", "failed", "error", "inconclusive", "known_deviation"):
-                counts["checked"] += 1
-                counts["passed"] += result.status == "passed"
+            counts = summary.setdefault(
+                level, {"total": 0, "checked": 0, **dict.fromkeys(STATUSES, 0)}
+            )
+            counts["total"] += 1
+            counts[result.status] += 1
+            counts["checked"] += result.status in CHECKED
         return summary

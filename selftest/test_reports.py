@@ -1,0 +1,195 @@
+"""The report folder of a run: every file present, valid and free of the token; diff and matrix."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from positions_harness.reporting.writer import schema_errors
+from positions_reference import create_app
+
+from .faults import FAULTS
+from .support.harness_run import HarnessRun, run_harness
+from .support.servers import serving
+
+TOKEN = "tok-REPORTS-3c9e55a1-never-print"
+FAULT = "patch-replaces-object"
+CHROMIUM = "/usr/bin/chromium"
+# The examples suite alone detects FAULT; it keeps these runs short.
+ONLY_EXAMPLES = {"PYTEST_ARGS": "suites/examples"}
+
+
+def run_against(app, tmp_path: Path) -> HarnessRun:
+    with serving(app) as url:
+        return run_harness(tmp_path, env={"BASE_URL": url, "GRAPH_TOKEN": TOKEN, **ONLY_EXAMPLES})
+
+
+@pytest.fixture(scope="module")
+def passing_run(tmp_path_factory) -> HarnessRun:
+    return run_against(create_app(), tmp_path_factory.mktemp("passing"))
+
+
+@pytest.fixture(scope="module")
+def failing_run(tmp_path_factory) -> HarnessRun:
+    return run_against(FAULTS[FAULT].make_app(), tmp_path_factory.mktemp("failing"))
+
+
+@pytest.fixture(params=["passing", "failing"])
+def any_run(request, passing_run, failing_run) -> HarnessRun:
+    return passing_run if request.param == "passing" else failing_run
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "positions_harness", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_runs_end_as_expected(passing_run, failing_run):
+    assert passing_run.exit_code == 0, passing_run.stdout[-2000:]
+    assert failing_run.exit_code == 1, failing_run.stdout[-2000:]
+
+
+def test_every_report_file_is_written(any_run):
+    (folder,) = any_run.report_dirs
+    for name in (
+        "conformance.json",
+        "conformance.md",
+        "conformance.html",
+        "junit.xml",
+        "transcript.jsonl",
+        "cleanup.json",
+    ):
+        assert (folder / name).is_file(), name
+    assert list((folder / "allure-results").glob("*-result.json"))
+    assert (any_run.reports_root / "latest").resolve() == folder.resolve()
+
+
+def test_conformance_json_is_valid_against_its_schema(any_run):
+    assert schema_errors(any_run.conformance) == []
+
+
+def test_failures_carry_evidence_and_a_curl_line(failing_run):
+    (requirement,) = [
+        r for r in failing_run.conformance["requirements"] if r["id"] == "POS-UPDATE-003"
+    ]
+    assert requirement["status"] == "failed"
+    (failure,) = requirement["failures"]
+    exchange = failure["evidence"][-1]
+    assert exchange["method"] == "PATCH" and exchange["status"] == 200
+    assert exchange["curl"].startswith("curl ") and "$GRAPH_TOKEN" in exchange["curl"]
+    assert failure["expected"] and failure["observed"]
+
+
+def test_markdown_and_html_lead_with_the_summary_then_failures(failing_run):
+    (folder,) = failing_run.report_dirs
+    markdown = (folder / "conformance.md").read_text(encoding="utf-8")
+    html = (folder / "conformance.html").read_text(encoding="utf-8")
+    assert "requirements passed: MUST " in markdown
+    assert (
+        markdown.index("## Failures")
+        < markdown.index("### POS-UPDATE-003")
+        < markdown.index("## All requirements")
+    )
+    assert "Requirements passed: MUST " in html and 'class="evidence"' in html
+    assert "<script" not in html and "http-equiv" not in html  # self-contained, static
+
+
+def test_junit_xml_names_requirement_ids_as_properties(any_run):
+    (folder,) = any_run.report_dirs
+    cases = ET.parse(folder / "junit.xml").getroot().iter("testcase")
+    properties = [
+        p.get("value")
+        for case in cases
+        for p in case.iter("property")
+        if p.get("name") == "requirements"
+    ]
+    assert properties and all(value.startswith("POS-") for value in properties)
+
+
+def test_allure_results_are_labelled_and_linked_with_attached_exchanges(failing_run):
+    (folder,) = failing_run.report_dirs
+    results = [json.loads(p.read_text()) for p in (folder / "allure-results").glob("*-result.json")]
+    for result in results:
+        assert {"uuid", "name", "status", "labels"} <= set(result)
+        labels = {label["name"] for label in result["labels"]}
+        assert {"requirement", "feature", "epic"} <= labels
+        assert any("learn.microsoft.com" in link["url"] for link in result.get("links", []))
+        assert result["steps"] and result["steps"][0]["attachments"]
+    assert "failed" in {r["status"] for r in results}
+
+
+def test_the_token_appears_in_no_file_and_no_output(passing_run, failing_run):
+    for run in (passing_run, failing_run):
+        written = run.all_output()
+        assert "REDACTED" in written
+        assert TOKEN not in written
+
+
+def test_diff_lists_the_faulted_requirement_as_a_regression_and_fails(passing_run, failing_run):
+    (old,) = passing_run.report_dirs
+    (new,) = failing_run.report_dirs
+    completed = cli("diff", str(old), str(new))
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    regressions = completed.stdout.split("Regressions:")[1].split("Fixes:")[0]
+    assert "POS-UPDATE-003: pass -> FAIL" in regressions
+    assert cli("diff", str(new), str(old)).returncode == 0
+
+
+def test_diff_of_something_that_is_not_a_report_is_one_sentence(tmp_path):
+    completed = cli("diff", str(tmp_path), str(tmp_path))
+    assert completed.returncode == 2
+    assert completed.stderr.count("\n") == 1 and "No conformance report" in completed.stderr
+
+
+def test_matrix_puts_vendors_side_by_side_in_markdown_and_html(passing_run, failing_run, tmp_path):
+    (one,) = passing_run.report_dirs
+    (two,) = failing_run.report_dirs
+    completed = cli("matrix", str(one), str(two), "--out", str(tmp_path))
+    assert completed.returncode == 0, completed.stderr
+    markdown = (tmp_path / "matrix.md").read_text()
+    assert "| POS-UPDATE-003 | MUST | pass | FAIL |" in markdown
+    assert "<table>" in (tmp_path / "matrix.html").read_text()
+
+
+def test_html_report_renders_in_headless_chromium(failing_run, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    assert shutil.which(CHROMIUM), "Chromium is missing: `make check` installs Debian's chromium"
+    (folder,) = failing_run.report_dirs
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto((folder / "conformance.html").as_uri())
+            page.screenshot(path=str(tmp_path / "first-screen.png"))
+            assert page.locator("#verdict").inner_text() == "nonconforming"
+            assert page.locator("#summary").is_visible()
+            assert page.locator("#summary").inner_text().startswith("Requirements passed: MUST")
+            evidence = page.locator("#POS-UPDATE-003 pre.evidence")
+            evidence.scroll_into_view_if_needed()
+            assert evidence.is_visible() and "PATCH" in evidence.inner_text()
+            page.screenshot(path=str(tmp_path / "failure-evidence.png"))
+        finally:
+            browser.close()
+    assert (tmp_path / "first-screen.png").stat().st_size > 10_000

@@ -1,0 +1,56 @@
+"""Words and numbers the human-readable reports share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+STATUS_LABELS = {
+    "passed": "pass",
+    "failed": "FAIL",
+    "error": "error",
+    "inconclusive": "inconclusive",
+    "known_deviation": "known deviation",
+    "not_claimed": "not claimed",
+    "not_run": "not run",
+    "external": "not checkable",
+}
+STATUS_ORDER = tuple(STATUS_LABELS)
+LEVELS = ("MUST", "SHOULD")
+EVIDENCE_BODY_LIMIT = 4000
+
+
+def summary_line(document: dict[str, Any]) -> str:
+    """E.g. "MUST 41/43, SHOULD 9/10": passed of checked, per level."""
+    summary = document["summary"]
+    return ", ".join(
+        f"{level} {summary[level]['passed']}/{summary[level]['checked']}"
+        for level in LEVELS
+        if level in summary
+    )
+
+
+def failing_requirements(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Requirements with evidence of a problem, the failed ones first."""
+    order = {"failed": 0, "error": 1, "inconclusive": 2, "known_deviation": 3}
+    failing = [r for r in document["requirements"] if r["status"] in order]
+    return sorted(failing, key=lambda r: (order[r["status"]], r["level"] != "MUST", r["id"]))
+
+
+def source_text(requirement: dict[str, Any]) -> str:
+    source = requirement["source"]
+    where = source.get("page") or source.get("seed") or ""
+    return f"{where} ({source['section']})" if source.get("section") else where
+
+
+def exchange_text(exchange: dict[str, Any]) -> str:
+    """One HTTP exchange as plain text (already redacted when recorded)."""
+    lines = [f"{exchange['method']} {exchange['url']}"]
+    lines += [f"{name}: {value}" for name, value in exchange["request_headers"].items()]
+    if exchange.get("request_body"):
+        lines += ["", exchange["request_body"][:EVIDENCE_BODY_LIMIT]]
+    outcome = exchange.get("error") or f"HTTP {exchange['status']}"
+    lines += ["", f"-> {outcome}"]
+    lines += [f"{name}: {value}" for name, value in exchange["response_headers"].items()]
+    if exchange.get("response_body"):
+        lines += ["", exchange["response_body"][:EVIDENCE_BODY_LIMIT]]
+    return "\n".join(lines)
