@@ -10,14 +10,21 @@ SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 
 export BASE_URL GRAPH_TOKEN TARGET PROFILE PYTEST_ARGS GRAPH_USER_ID GRAPH_USER_UPN
 
-.PHONY: test check lint serve report bench-reference clean
+.PHONY: test check selftest-faults coverage lint serve report bench bench-reference clean
 
 test: $(STAMP)  ## run the contract suites against BASE_URL, or the bundled reference
 	@$(BIN)/positions-harness run
 
-check: $(STAMP) $(CHROMIUM)  ## the project's own tests (what CI runs)
+check: $(STAMP) $(CHROMIUM)  ## the project's own tests (what CI runs), then the kill table
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest selftest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest selftest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m selftest.kill_table --jobs 2
+
+selftest-faults: $(STAMP)  ## the kill table: every faulty and conforming variant of the reference
+	$(BIN)/python -m selftest.kill_table --jobs 2
+
+coverage: $(STAMP)  ## which suite tests check each requirement; fails if one is uncovered
+	$(BIN)/positions-harness coverage
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -28,6 +35,9 @@ report: $(STAMP)  ## Allure HTML report of a run (RUN=reports/<target>/<run-id>,
 
 serve: $(STAMP)  ## start the reference implementation by hand (PORT=8080)
 	$(BIN)/positions-reference --port $(or $(PORT),8080)
+
+bench: $(STAMP)  ## property phase per profile: harness serial, -n 2, and bare `st run`
+	$(BIN)/python benchmarks/property_phase.py $(BENCH_ARGS)
 
 bench-reference: $(STAMP)  ## request rate of the reference with a keep-alive client
 	$(BIN)/python benchmarks/reference_throughput.py

@@ -108,3 +108,11 @@ def test_ordering_uses_full_precision_across_forms():
     assert is_later("2020-07-06T06:34:12.2294869Z", "2020-07-06T06:34:12.2294868Z")
     assert is_later("2020-07-06T07:34:12+01:00", "2020-07-06T06:34:11.9Z")
     assert not is_later("2020-07-06T06:34:12.229Z", "2020-07-06T06:34:12.2290000Z")
+
+
+def test_a_date_answered_as_a_date_time_compares_with_a_later_answer_of_either_form():
+    earlier = {"detail": {"startMonthYear": "2020-07-01T00:00:00+00:00"}}
+
+    assert echo_differences(earlier, {"detail": {"startMonthYear": "2020-07-01T00:00:00Z"}}) == []
+    assert echo_differences(earlier, {"detail": {"startMonthYear": "2020-07-01"}}) == []
+    assert echo_differences(earlier, {"detail": {"startMonthYear": "2020-07-02"}})

@@ -9,7 +9,7 @@ import pytest
 from positions_reference import create_app
 
 from .faults import FAULTS
-from .support.harness_run import run_harness
+from .support.harness_run import assert_one_plain_sentence, run_harness
 from .support.servers import serving
 
 RECOGNISABLE_TOKEN = "tok-SELFTEST-7f3a9c1e-do-not-print"
@@ -40,11 +40,18 @@ def test_reference_served_at_a_base_url_with_a_path_prefix_passes(tmp_path):
     assert not run.failed()
 
 
-@pytest.mark.parametrize("fault", sorted(FAULTS), ids=str)
-def test_faulty_reference_fails_on_the_requirement_it_breaks(tmp_path, fault):
-    variant = FAULTS[fault]
+def test_reference_whose_patch_replaces_the_object_fails_on_partial_update(tmp_path):
+    # The whole fault catalogue runs in the kill table (python -m selftest.kill_table).
+    variant = FAULTS["patch-replaces-object"]
     with serving(variant.make_app()) as url:
-        run = run_harness(tmp_path, env={"BASE_URL": url, "GRAPH_TOKEN": RECOGNISABLE_TOKEN})
+        run = run_harness(
+            tmp_path,
+            env={
+                "BASE_URL": url,
+                "GRAPH_TOKEN": RECOGNISABLE_TOKEN,
+                "PYTEST_ARGS": "suites/examples",
+            },
+        )
 
     assert run.exit_code == 1, run.stdout[-3000:] + run.stderr[-2000:]
     assert run.conformance["verdict"] == "nonconforming"
@@ -58,13 +65,6 @@ def test_token_never_appears_in_output_reports_or_transcript(tmp_path):
     assert run.exit_code == 1  # a failing run prints evidence: the most likely place to leak
     assert "Authorization" in run.all_output()  # the transcript was searched, not skipped
     assert RECOGNISABLE_TOKEN not in run.all_output()
-
-
-def assert_one_plain_sentence(run) -> None:
-    message = run.stderr.strip()
-    assert "Traceback" not in run.stdout + run.stderr
-    assert len(message.splitlines()) == 1, message
-    assert message.startswith("positions-harness: ") and message.endswith("."), message
 
 
 def test_unreachable_base_url_fails_fast_with_one_sentence(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import pytest
 
@@ -94,3 +95,39 @@ def test_no_base_url_means_the_bundled_reference_with_a_generated_token():
     config = resolve_config({}, {})
     assert config.uses_bundled_reference and config.target.name == "reference"
     assert config.token and "reference" in config.token.reveal()
+
+
+class FakeCredential:
+    def __init__(self, *args, **kwargs) -> None:
+        self.args = args
+
+    def get_token(self, scope: str):
+        assert scope == "https://graph.microsoft.com/.default"
+        return type("AccessToken", (), {"token": "from-azure-" + "-".join(self.args)})()
+
+
+def azure_profile(tmp_path, provider: str) -> str:
+    profile = tmp_path / "azure.yaml"
+    profile.write_text(f"base_url: https://graph.example/beta\ntoken: {{provider: {provider}}}\n")
+    return str(profile)
+
+
+def test_azure_client_credentials_supply_the_token_when_the_variable_is_empty(
+    tmp_path, monkeypatch
+):
+    fake = type(sys)("azure.identity")
+    fake.ClientSecretCredential = FakeCredential
+    monkeypatch.setitem(sys.modules, "azure.identity", fake)
+    env = {"AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c", "AZURE_CLIENT_SECRET": "s"}
+    config = resolve_config({"target": azure_profile(tmp_path, "azure-client-credentials")}, env)
+    assert config.token.reveal() == "from-azure-t-c-s"
+
+
+def test_a_provider_without_its_variables_or_package_is_one_sentence(tmp_path, monkeypatch):
+    profile = azure_profile(tmp_path, "azure-client-credentials")
+    monkeypatch.setitem(sys.modules, "azure.identity", None)  # not installed
+    with pytest.raises(ConfigError, match="needs azure-identity"):
+        resolve_config({"target": profile}, {})
+    monkeypatch.setitem(sys.modules, "azure.identity", type(sys)("azure.identity"))
+    with pytest.raises(ConfigError, match="needs AZURE_TENANT_ID, AZURE_CLIENT_ID"):
+        resolve_config({"target": profile}, {"AZURE_CLIENT_SECRET": "s"})

@@ -32,6 +32,12 @@ def test_a_violation_of_an_id_outside_the_marker_is_a_harness_error():
     assert {status for _, status, _ in classify(IDS, "call", "failed", violation, [])} == {"error"}
 
 
+def test_a_passing_check_of_an_id_outside_the_marker_is_a_harness_error():
+    findings = classify(IDS, "call", "passed", None, ["POS-CREATE-001", "POS-DELETE-001"])
+    assert {status for _, status, _ in findings} == {"error"}
+    assert "POS-DELETE-001" in findings[0][2]
+
+
 def test_spent_budget_is_inconclusive_and_transport_errors_are_errors():
     assert {s for _, s, _ in classify(IDS, "call", "failed", BudgetExhausted("spent"), [])} == {
         "inconclusive"

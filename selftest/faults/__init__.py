@@ -7,11 +7,11 @@ module-level `FAULTS` sequence; this package gathers them into one catalogue by 
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from ..support.gathering import gather
 
 
 @dataclass(frozen=True)
@@ -27,15 +27,4 @@ class Fault:
         object.__setattr__(self, "expected_failures", frozenset(self.expected_failures))
 
 
-def _gather() -> dict[str, Fault]:
-    found: dict[str, Fault] = {}
-    for module_info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
-        for fault in getattr(module, "FAULTS", ()):
-            if fault.name in found:
-                raise ValueError(f"fault {fault.name!r} is defined twice")
-            found[fault.name] = fault
-    return found
-
-
-FAULTS: dict[str, Fault] = _gather()
+FAULTS: dict[str, Fault] = gather(__name__, __path__, "FAULTS")

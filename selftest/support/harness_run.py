@@ -39,6 +39,20 @@ class HarnessRun:
     def failed(self) -> set[str]:
         return {rid for rid, status in self.statuses().items() if status == "failed"}
 
+    def leaks(self, secret: str) -> list[str]:
+        """Where `secret` appears: "stdout", "stderr" or a written file, with some context."""
+        places = [("stdout", self.stdout), ("stderr", self.stderr)]
+        places += [
+            (str(p), p.read_text(encoding="utf-8", errors="replace"))
+            for p in self.reports_root.rglob("*")
+            if p.is_file()
+        ]
+        return [
+            f"{name}: ...{text[max(0, text.index(secret) - 200) : text.index(secret)]}"
+            for name, text in places
+            if secret in text
+        ]
+
     def all_output(self) -> str:
         """Everything the run printed and wrote, for secret greps."""
         files = [p for p in self.reports_root.rglob("*") if p.is_file()]
@@ -47,7 +61,10 @@ class HarnessRun:
 
 
 def run_harness(
-    tmp_path: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+    tmp_path: Path,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    command: str = "run",
 ) -> HarnessRun:
     """Runs the harness CLI with a clean environment plus `env`; reports go under tmp_path."""
     reports_root = tmp_path / "reports"
@@ -56,10 +73,11 @@ def run_harness(
         for k, v in os.environ.items()
         if not k.startswith(("BASE_URL", "GRAPH_", "TARGET", "PROFILE", "PYTEST", "POSITIONS_"))
     }
-    clean.update({"POSITIONS_REPORTS_ROOT": str(reports_root), **(env or {})})
+    # Selftests run the quick profile (deterministic, seconds) unless a test names another.
+    clean.update({"POSITIONS_REPORTS_ROOT": str(reports_root), "PROFILE": "quick", **(env or {})})
     started = time.monotonic()
     completed = subprocess.run(
-        [sys.executable, "-m", "positions_harness", "run", *args],
+        [sys.executable, "-m", "positions_harness", command, *args],
         cwd=REPO_ROOT,
         env=clean,
         capture_output=True,
@@ -74,3 +92,11 @@ def run_harness(
         time.monotonic() - started,
         reports_root,
     )
+
+
+def assert_one_plain_sentence(run: HarnessRun) -> None:
+    """The run ended with exactly one sentence on stderr, and no traceback anywhere."""
+    message = run.stderr.strip()
+    assert "Traceback" not in run.stdout + run.stderr
+    assert len(message.splitlines()) == 1, message
+    assert message.startswith("positions-harness: ") and message.endswith("."), message

@@ -3,7 +3,9 @@
     positions-harness run [--base-url URL] [--target NAME] [--profile P] [-- PYTEST ARGS]
     positions-harness diff OLD NEW          (exit 1 when NEW regressed)
     positions-harness matrix RUN... [--out DIR]
+    positions-harness sweep [--run ID] [--dry-run]   (delete tagged leftovers of earlier runs)
     positions-harness allure [RUN]          (Allure HTML report of a run; default reports/latest)
+    positions-harness coverage [--brief]    (requirement -> tests; exit 1 if one is uncovered)
 
 Exit codes of `run`: 0 the target met every requirement tested; 1 it failed at least one; 2 bad
 configuration; 3 the target could not be tested; 4 the run did not complete.
@@ -20,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from .config import RUN_ID_ENV, resolve_config
+from .coverage import coverage_report, render_coverage
 from .errors import (
     EXIT_NONCONFORMING,
     EXIT_PASSED,
@@ -27,9 +30,11 @@ from .errors import (
     HarnessError,
 )
 from .locations import REPO_ROOT, REPORTS_DIR, SUITES_DIR
+from .redaction import Redactor, scrub_tree
 from .reporting import runs
 from .reporting.allure_html import build_allure_report
 from .session import HarnessSession
+from .sweep import sweep as sweep_leftovers
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,8 +53,19 @@ def _parser() -> argparse.ArgumentParser:
     matrix = commands.add_parser("matrix", help="vendor x requirement table of several runs")
     matrix.add_argument("runs", nargs="+", help="run folders or conformance.json files")
     matrix.add_argument("--out", default=str(REPORTS_DIR), help="folder for matrix.md/.html")
+    sweep_parser = commands.add_parser(
+        "sweep", help="delete positions earlier runs left behind (found by their run tag)"
+    )
+    sweep_parser.add_argument("--base-url", help="service root (env BASE_URL)")
+    sweep_parser.add_argument("--target", help="target profile (env TARGET)")
+    sweep_parser.add_argument("--run", help="only this run id's leftovers (default: every run)")
+    sweep_parser.add_argument("--dry-run", action="store_true", help="list, do not delete")
     allure_report = commands.add_parser("allure", help="build the Allure HTML report of a run")
     allure_report.add_argument("run", nargs="?", default=str(REPORTS_DIR / "latest"))
+    coverage = commands.add_parser(
+        "coverage", help="which suite tests check each requirement; exit 1 if one is uncovered"
+    )
+    coverage.add_argument("--brief", action="store_true", help="one line per requirement")
     return parser
 
 
@@ -72,10 +88,32 @@ def matrix(args: argparse.Namespace) -> int:
     return EXIT_PASSED
 
 
+def sweep(args: argparse.Namespace) -> int:
+    config = resolve_config({"base_url": args.base_url, "target": args.target})
+    session = HarnessSession(config).open()
+    try:
+        assert session.client is not None
+        report = sweep_leftovers(session.client, args.run, args.dry_run)
+    finally:
+        session.close()
+    verb = "would delete" if args.dry_run else "deleted"
+    done = report.found if args.dry_run else report.deleted
+    print(f"sweep: {len(report.found)} tagged leftover(s) found, {verb} {len(done)}")
+    for line in [*done, *report.problems]:
+        print(f"  {line}")
+    return EXIT_NONCONFORMING if report.problems else EXIT_PASSED
+
+
 def allure(args: argparse.Namespace) -> int:
     index = build_allure_report(Path(args.run).resolve())
     print(f"Allure report: {index}")
     return EXIT_PASSED
+
+
+def coverage(args: argparse.Namespace) -> int:
+    report = coverage_report()
+    print(render_coverage(report, brief=args.brief), end="")
+    return EXIT_PASSED if report.complete else EXIT_NONCONFORMING
 
 
 def names_test_paths(pytest_args: list[str]) -> bool:
@@ -104,6 +142,11 @@ def run(args: argparse.Namespace) -> int:
             session.config.base_url,
             f"--junitxml={report_dir / 'junit.xml'}",
             f"--alluredir={report_dir / 'allure-results'}",
+            *([] if any(a.startswith("--tb") for a in extra_args) else ["--tb=short"]),
+            # Suites judge through expect(), not bare asserts; rewriting asserts would recompile
+            # every module of every pytest plugin (Schemathesis has hundreds) where bytecode is
+            # not cached, a third of a quick run.
+            "--assert=plain",
             *([f"--target={config.target.path}"] if config.target.path else []),
             *([f"--profile={config.profile}"]),
             *extra_args,
@@ -116,6 +159,8 @@ def run(args: argparse.Namespace) -> int:
         code = pytest.main(pytest_args)
     finally:
         session.close()
+        if config.report_dir.is_dir():  # e.g. Allure's copy of a failure message
+            scrub_tree(config.report_dir, Redactor([config.token.reveal()]))
     if code in (EXIT_PASSED, EXIT_NONCONFORMING):
         return int(code)
     if code == pytest.ExitCode.INTERRUPTED:
@@ -123,7 +168,14 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_RUN_INCOMPLETE
 
 
-COMMANDS = {"run": run, "diff": diff, "matrix": matrix, "allure": allure}
+COMMANDS = {
+    "run": run,
+    "diff": diff,
+    "matrix": matrix,
+    "sweep": sweep,
+    "allure": allure,
+    "coverage": coverage,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,17 +12,19 @@ from typing import Any
 
 import requests
 
+from . import interrupts
 from .errors import BudgetExhausted
 from .ledger import CleanupLedger
 from .redaction import Redactor, Secret
+from .safety import SafetyPolicy, is_collection, position_id_of
 from .targets import Limits
 from .transcript import Exchange, Transcript, current_test
 
 MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+MAX_CONSECUTIVE_TRANSPORT_FAILURES = 3
 RETRYABLE = (429, 503)
 DEFAULT_RETRY_WAIT = 1.0
 USER_AGENT = "graph-positions-harness/0.1"
-POSITIONS_SUFFIX = "/profile/positions"
 
 # `auth` argument of GraphClient.request: True sends the bearer token, False sends no
 # Authorization header, a string is sent as the raw Authorization header (for auth tests).
@@ -31,6 +33,10 @@ Auth = bool | str
 
 class ResponseTooLarge(requests.RequestException):
     """The target sent more than MAX_RESPONSE_BYTES."""
+
+
+class TargetStoppedAnswering(requests.ConnectionError):
+    """Several requests in a row got no HTTP answer; the rest of the run fails fast."""
 
 
 class GraphClient:
@@ -42,12 +48,15 @@ class GraphClient:
         limits: Limits | None = None,
         ledger: CleanupLedger | None = None,
         transcript: Transcript | None = None,
+        safety: SafetyPolicy | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = token
         self.limits = limits or Limits()
         self.ledger = ledger or CleanupLedger()
         self.transcript = transcript or Transcript(Redactor([token.reveal()]))
+        self.safety = safety or SafetyPolicy()
+        self._transport_failures = 0
         self._session = requests.Session()
         self._session.trust_env = False  # no proxies from the environment: traffic stays put
         self._lock = threading.Lock()
@@ -77,14 +86,23 @@ class GraphClient:
         params: Mapping[str, str] | None = None,
         auth: Auth = True,
     ) -> requests.Response:
-        """Sends one request, waiting out 429/503 + Retry-After within the budget."""
+        """Sends one request, waiting out 429/503 + Retry-After within the budget.
+
+        Raises NotClaimed or UnsafeRequest (see safety.py) instead of sending a request the run
+        may not make, and TargetStoppedAnswering once the target has stopped answering.
+        """
+        bare_path = path.split("?", 1)[0]
+        self.safety.check(method, bare_path, self.ledger)
+        json = self.safety.tag_body(method, bare_path, json)
         url = self.url(path)
         if params:
             url += "?" + urllib.parse.urlencode(params, safe="$,")
         body, send_headers = self._prepare(json, content, headers, auth)
         attempt = 1
         while True:
-            response = self._send_once(method, url, body, send_headers, attempt)
+            with interrupts.deferred():  # an interrupt never separates a create from the ledger
+                response = self._send_once(method, url, body, send_headers, attempt)
+                self._track_positions(method, bare_path, response)
             if response.status_code not in RETRYABLE:
                 break
             wait = self._retry_wait(response)
@@ -92,7 +110,6 @@ class GraphClient:
                 break
             self._spend_wait(wait, method, url)
             attempt += 1
-        self._track_positions(method, path, response)
         return response
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
@@ -121,7 +138,7 @@ class GraphClient:
             send_headers["Authorization"] = auth
         body: bytes | None = None
         if json is not None:
-            body = jsonlib.dumps(json, ensure_ascii=False).encode("utf-8")
+            body = _encode_json(json)
             send_headers["Content-Type"] = "application/json"
         elif content is not None:
             body = content.encode("utf-8") if isinstance(content, str) else content
@@ -145,6 +162,11 @@ class GraphClient:
     def _send_once(
         self, method: str, url: str, body: bytes | None, headers: dict[str, str], attempt: int
     ) -> requests.Response:
+        if self._transport_failures >= MAX_CONSECUTIVE_TRANSPORT_FAILURES:
+            raise TargetStoppedAnswering(
+                f"the target stopped answering ({self._transport_failures} requests in a row "
+                "got no HTTP response); not sending more"
+            )
         self._pace()
         text_body = body.decode("utf-8", "replace") if body is not None else None
         exchange = self.transcript.begin(current_test.nodeid, method, url, headers, text_body)
@@ -162,11 +184,13 @@ class GraphClient:
             )
             self._read_bounded(response, started)
         except requests.RequestException as exc:
+            self._transport_failures += 1
             self.transcript.finish(
                 exchange, error=f"{type(exc).__name__}: {exc}", elapsed_ms=_ms(started)
             )
             self._notify(exchange)
             raise
+        self._transport_failures = 0
         self.transcript.finish(
             exchange,
             status=response.status_code,
@@ -221,19 +245,21 @@ class GraphClient:
         time.sleep(wait)
 
     def _track_positions(self, method: str, path: str, response: requests.Response) -> None:
-        collection = path.split("?", 1)[0].rstrip("/")
-        if (
-            method == "POST"
-            and collection.endswith(POSITIONS_SUFFIX)
-            and response.status_code < 300
-        ):
-            position_id = _json_id(response)
+        """Keeps the ledger and the protected ids in step with what the target answered."""
+        if response.status_code >= 300:
+            return
+        if method == "DELETE":
+            position_id = position_id_of(path)
             if position_id:
-                self.ledger.record(collection, position_id)
-        elif method == "DELETE" and response.status_code == 204:
-            head, _, position_id = collection.rpartition("/")
-            if head.endswith(POSITIONS_SUFFIX):
                 self.ledger.forget(position_id)
+            return
+        body = _json_object(response)
+        if method == "POST" and is_collection(path):
+            position_id = body.get("id") if body else None
+            if isinstance(position_id, str) and position_id:
+                self.ledger.record(path.rstrip("/"), position_id)
+        else:
+            self.safety.observe(method, path, body, self.ledger)
 
 
 def parse_retry_after(value: str) -> float:
@@ -248,13 +274,22 @@ def parse_retry_after(value: str) -> float:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _json_id(response: requests.Response) -> str | None:
+def _encode_json(value: Any) -> bytes:
+    """UTF-8 JSON, as clients send it; escaped when the value holds lone surrogates."""
+    try:
+        return jsonlib.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return jsonlib.dumps(value).encode("ascii")
+
+
+def _json_object(response: requests.Response) -> dict[str, Any] | None:
+    if not response.content:
+        return None
     try:
         body = response.json()
     except ValueError:
         return None
-    value = body.get("id") if isinstance(body, dict) else None
-    return value if isinstance(value, str) and value else None
+    return body if isinstance(body, dict) else None
 
 
 def _ms(started: float) -> float:

@@ -55,13 +55,21 @@ def is_later(after: str, before: str) -> bool:
     return rfc3339_sort_key(after) > rfc3339_sort_key(before)
 
 
+def as_date(value: Any) -> str | None:
+    """The date a date or RFC 3339 date-time names (YYYY-MM-DD), else None."""
+    if not isinstance(value, str):
+        return None
+    if DATE.match(value):
+        return value
+    parsed = parse_rfc3339(value)
+    return parsed.date().isoformat() if parsed is not None else None
+
+
 def same_date(sent: str, received: Any) -> bool:
-    if not isinstance(received, str):
-        return False
-    if DATE.match(received):
-        return received == sent
-    parsed = parse_rfc3339(received)
-    return parsed is not None and parsed.date().isoformat() == sent
+    """Whether `received` names the date `sent` names; either may be a date or a date-time (a
+    value a service answered can be compared with a later answer the same way)."""
+    date = as_date(sent)
+    return date is not None and as_date(received) == date
 
 
 def echo_differences(sent: Any, received: Any, path: str = "") -> list[str]:

@@ -13,12 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .credentials import token_from_provider
 from .errors import ConfigError
 from .locations import REPORTS_DIR
+from .profiles import PROFILES as PROPERTY_PROFILES
 from .redaction import Secret
 from .targets import TargetProfile, load_target
 
-PROFILES = ("quick", "default", "nightly")
+PROFILES = tuple(PROPERTY_PROFILES)  # quick, default, nightly (profiles.py)
 RUN_ID_ENV = "POSITIONS_RUN_ID"
 REPORTS_ROOT_ENV = "POSITIONS_REPORTS_ROOT"  # where reports/<target>/<run-id>/ goes
 REFERENCE_TARGET = "reference"
@@ -92,6 +94,8 @@ def resolve_config(
 
     token_env = target.token_env
     token_value = env.get(token_env, "").strip()
+    if base_url is not None and not token_value and target.token_provider:
+        token_value = token_from_provider(target.token_provider, env)
     if base_url is not None and not token_value:
         raise ConfigError(
             f"{token_env} is not set: export a bearer token for {base_url} in {token_env} "

@@ -52,6 +52,18 @@ class DocExample:
     requirements: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ResponseExample:
+    """A documented response example: the operation, its status and the value shown."""
+
+    operation_id: str
+    status: int
+    name: str
+    summary: str
+    value: Any
+    doc_defects: tuple[str, ...]
+
+
 class Contract:
     def __init__(self, document: dict[str, Any], path: Path | None = None) -> None:
         self.document = document
@@ -76,6 +88,11 @@ class Contract:
             f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message[:300]}"
             for error in errors[:10]
         ]
+
+    def documented_properties(self, schema_name: str) -> tuple[str, ...]:
+        """The properties a component schema documents, without OData annotations."""
+        properties = self.document["components"]["schemas"][schema_name].get("properties", {})
+        return tuple(name for name in properties if not name.startswith("@"))
 
     # ------------------------------------------------------------------ operations
     @cached_property
@@ -129,6 +146,34 @@ class Contract:
                 )
             )
         return found
+
+    def response_examples(self, operation_id: str) -> list[ResponseExample]:
+        """Every example of every documented response of an operation, in status order."""
+        found = []
+        responses = self.operations[operation_id]["responses"]
+        for status in sorted(responses):
+            response = self._resolve(responses[status])
+            media = response.get("content", {}).get("application/json", {})
+            for name, example in media.get("examples", {}).items():
+                example = self._resolve(example)
+                found.append(
+                    ResponseExample(
+                        operation_id,
+                        int(status),
+                        name,
+                        example.get("summary", ""),
+                        example["value"],
+                        tuple(example.get("x-doc-defects", [])),
+                    )
+                )
+        return found
+
+    def success_status(self, operation_id: str) -> int:
+        """The documented success status of an operation (its lowest 2xx response)."""
+        statuses = [int(s) for s in self.operations[operation_id]["responses"] if s.startswith("2")]
+        if not statuses:
+            raise KeyError(f"{operation_id} documents no 2xx response")
+        return min(statuses)
 
     def response_example(self, operation_id: str, status: str) -> Any:
         response = self._resolve(self.operations[operation_id]["responses"][status])

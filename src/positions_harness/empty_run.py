@@ -1,4 +1,7 @@
-"""Make "no tests collected" a failure with a sentence, never a silent success."""
+"""Make "no tests collected" a failure with a sentence, never a silent success.
+
+PYTEST_DONT_REWRITE: imported before pytest starts (by the CLI), so not rewritten.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Session fixtures the suites use: the configured target, its client, the contract."""
+"""Session fixtures the suites use: the configured target, its client, the contract.
+
+PYTEST_DONT_REWRITE: imported before pytest starts (by the CLI), so not rewritten.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The pytest plugin: options, the requirement marker, per-requirement results and the verdict."""
+"""The pytest plugin: options, the requirement marker, per-requirement results and the verdict.
+
+PYTEST_DONT_REWRITE: imported before pytest starts (by the CLI), so not rewritten.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +11,18 @@ from typing import Any
 
 import pytest
 
+from . import interrupts
 from .catalogue import Catalogue, load_catalogue
 from .client import ResponseTooLarge
 from .config import HarnessConfig, resolve_config
 from .errors import EXIT_RUN_INCOMPLETE, BudgetExhausted, ConfigError, HarnessError
 from .locations import SUITES_DIR
+from .redaction import Redactor, scrub_tree
 from .reporting.writer import write_run_report
 from .results import CONFORMING, NONCONFORMING, Finding, RunResults
+from .safety import NotClaimed
 from .transcript import current_test
-from .verdict import RequirementViolation, check_log
+from .verdict import RequirementViolation, check_log, merged_violation
 
 MARKER = "requirement"
 FINDINGS_ATTRIBUTE = "requirement_findings"
@@ -39,6 +45,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # SIGTERM ends the run like Ctrl-C, and neither cuts a request in half: session fixtures
+    # still tear down, so the cleanup runs and finds every position the run created.
+    interrupts.install()
     config.addinivalue_line(
         "markers",
         f"{MARKER}(*ids): requirement ids from openapi/requirements.yaml this test checks",
@@ -137,9 +146,14 @@ def classify(
     skip_reason: str = "",
 ) -> list[tuple[str, str, str | None]]:
     """Turns one test phase's outcome into (requirement id, status, message) findings."""
+    exc = merged_violation(exc)  # Hypothesis reports a test's distinct failures as a group
     if outcome == "skipped":
         status = "not_claimed" if NOT_CLAIMED in skip_reason else "not_run"
         return [(rid, status, skip_reason) for rid in ids]
+    stray = sorted(set(passed_checks) - set(ids))
+    if stray:  # the marker must name every requirement the test decides
+        message = f"harness bug: the test checked {stray}, which its marker {ids} does not name"
+        return [(rid, "error", message) for rid in ids]
     if outcome == "passed":
         return [(rid, "passed", None) for rid in ids] if when == "call" else []
     checked = [rid for rid in dict.fromkeys(passed_checks) if rid in ids]
@@ -154,6 +168,8 @@ def classify(
         return [*findings, *((rid, "failed", exc.message) for rid in exc.requirement_ids)]
     if isinstance(exc, BudgetExhausted):
         return [*findings, *((rid, "inconclusive", str(exc)) for rid in unchecked)]
+    if isinstance(exc, NotClaimed):
+        return [*findings, *((rid, "not_claimed", str(exc)) for rid in unchecked)]
     if isinstance(exc, AssertionError):
         return [(rid, "failed", str(exc)[:2000]) for rid in ids]
     kind = (
@@ -170,6 +186,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if not ids:
         return report
     exc = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(exc, NotClaimed):  # e.g. a write on a read-only target: skipped, not failed
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {NOT_CLAIMED}: {exc}")
     skip_reason = ""
     if report.skipped and isinstance(report.longrepr, tuple):
         skip_reason = str(report.longrepr[2])
@@ -184,10 +203,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
                 f"reproduce: {last['curl']}\nresponse body: {(last['response_body'] or '')[:2000]}",
             )
         )
+    redactor = Redactor([harness_config(item.config).token.reveal()])
     # A plain attribute travels with the report to the xdist controller.
-    rows = [[rid, status, message, evidence] for rid, status, message in findings]
+    rows = [
+        [rid, status, redactor.text(message) if message else message, evidence]
+        for rid, status, message in findings
+    ]
     setattr(report, FINDINGS_ATTRIBUTE, rows)
+    _redact_report(report, redactor)
     return report
+
+
+def _redact_report(report: pytest.TestReport, redactor: Redactor) -> None:
+    """Keeps the token out of pytest's own output: tracebacks, messages, captured output."""
+    if report.longrepr is not None:
+        text = str(report.longrepr)
+        if redactor.text(text) != text:
+            report.longrepr = redactor.text(text)
+    report.sections = [(title, redactor.text(text)) for title, text in report.sections]
 
 
 class RequirementRecorder:
@@ -205,10 +238,16 @@ class RequirementRecorder:
         return results
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        rows = getattr(report, FINDINGS_ATTRIBUTE, None) or ()
         results = self.config.stash.get(results_key, None)
+        if results is None and rows and not hasattr(self.config, "workerinput"):
+            # The xdist controller collects no items, so pytest_collection_modifyitems did not
+            # make its RunResults; the first report with findings from a worker does.
+            deviations = harness_config(self.config).target.known_deviations
+            results = self.config.stash[results_key] = RunResults(load_catalogue(), deviations)
         if results is None:
             return
-        for rid, status, message, evidence in getattr(report, FINDINGS_ATTRIBUTE, None) or ():
+        for rid, status, message, evidence in rows:
             results.add(rid, Finding(report.nodeid, status, message, evidence))
 
     @pytest.hookimpl(trylast=True)  # after session fixtures are torn down (cleanup done)
@@ -229,6 +268,7 @@ class RequirementRecorder:
             )
         except (OSError, HarnessError) as exc:  # reports are output: say so, keep the verdict
             self._write(f"Could not write the report: {exc}")
+        scrub_tree(harness.report_dir, Redactor([harness.token.reveal()]))
         if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             verdict = results.verdict()
             session.exitstatus = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -13,6 +14,26 @@ from .preflight import TargetUser
 
 ME, USERS_BY_ID, USERS_BY_UPN = "me", "users-by-id", "users-by-upn"
 ADDRESSING_FORMS = (ME, USERS_BY_ID, USERS_BY_UPN)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of the API as data: its method, whether it addresses one position, a body."""
+
+    name: str
+    method: str
+    on_item: bool
+    body: Any = None
+
+
+OPERATIONS = (
+    Operation("list", "GET", on_item=False),
+    Operation("create", "POST", on_item=False, body={"isCurrent": True}),
+    Operation("get", "GET", on_item=True),
+    Operation("update", "PATCH", on_item=True, body={"isCurrent": False}),
+    Operation("delete", "DELETE", on_item=True),
+)
+ITEM_OPERATIONS = tuple(o for o in OPERATIONS if o.on_item)
 
 
 class PositionsApi:
@@ -50,3 +71,10 @@ class PositionsApi:
 
     def delete(self, position_id: str, via: str = ME) -> requests.Response:
         return self.client.delete(self.item(position_id, via))
+
+    def send(
+        self, operation: Operation, position_id: str, via: str = ME, **kwargs: Any
+    ) -> requests.Response:
+        """Sends `operation` (to `position_id` when it addresses one position)."""
+        path = self.item(position_id, via) if operation.on_item else self.collection(via)
+        return self.client.request(operation.method, path, json=operation.body, **kwargs)

@@ -48,7 +48,8 @@ def preflight(client: GraphClient, user_id: str | None, user_upn: str | None) ->
         ) from None
     except ResponseTooLarge:
         raise TargetUnusable(
-            f"{base} answered GET /me with an oversized body; is BASE_URL right?"
+            f"{base} answered GET /me with a body over 10 MiB; check that BASE_URL points at "
+            "the positions service."
         ) from None
     except (requests.RequestException, BudgetExhausted) as exc:
         raise TargetUnusable(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 REDACTED = "***REDACTED***"
@@ -59,3 +60,17 @@ class Redactor:
         if isinstance(value, list | tuple):
             return [self.data(v) for v in value]
         return value
+
+
+def scrub_tree(folder: Path, redactor: Redactor) -> int:
+    """Redacts every file below `folder` in place (a last line of defence); returns files fixed."""
+    fixed = 0
+    for path in folder.rglob("*"):
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        clean = redactor.text(text)
+        if clean != text:
+            path.write_text(clean, encoding="utf-8", errors="surrogateescape")
+            fixed += 1
+    return fixed

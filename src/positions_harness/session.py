@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass, field
 
 import requests
@@ -13,6 +15,8 @@ from .ledger import CleanupLedger
 from .preflight import TargetUser, preflight
 from .redaction import Redactor
 from .reference_process import BundledReference
+from .safety import NotClaimed, SafetyPolicy, run_tag
+from .sweep import COLLECTION, sweep
 from .transcript import Transcript
 
 
@@ -31,6 +35,14 @@ class HarnessSession:
         self.client: GraphClient | None = None
         self.user = TargetUser(None, None)
 
+    @property
+    def tag_id(self) -> str:
+        """The run id in the tag of what this process creates. Each pytest-xdist worker tags its
+        own, so that its end-of-run sweep leaves the positions other workers still use alone
+        (the trailing dot keeps gw1's sweep off gw10's); `sweep RUN_ID` still finds them all."""
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        return f"{self.config.run_id}.{worker}." if worker else self.config.run_id
+
     def open(self) -> HarnessSession:
         if self.config.uses_bundled_reference:
             self.reference = BundledReference()
@@ -43,13 +55,24 @@ class HarnessSession:
             limits=self.config.target.limits,
             ledger=CleanupLedger(),
             transcript=Transcript(redactor),
+            safety=SafetyPolicy(
+                read_only=self.config.target.read_only, tag=run_tag(self.tag_id)
+            ),
         )
         try:
             self.user = preflight(self.client, self.config.user_id, self.config.user_upn)
+            self._protect_existing_positions()
         except BaseException:
             self.close()
             raise
         return self
+
+    def _protect_existing_positions(self) -> None:
+        """Lists the positions that exist before the run; the client will never change them."""
+        assert self.client is not None
+        # An unusable list is the suites' finding to report, not the session's.
+        with contextlib.suppress(requests.RequestException, BudgetExhausted):
+            self.client.get("/me/profile/positions")  # the client protects every id it sees
 
     def cleanup(self) -> CleanupReport:
         """Deletes every position in the ledger; reports what could not be deleted."""
@@ -67,6 +90,15 @@ class HarnessSession:
                 report.deleted.append(entry.item_path)
             else:
                 report.problems.append(f"{entry.item_path}: DELETE answered {response.status_code}")
+        # A create whose answer never arrived (Ctrl-C, a timeout) is not in the ledger, but it
+        # carries this run's tag: sweep for it too.
+        try:
+            swept = sweep(self.client, self.tag_id)
+        except (requests.RequestException, BudgetExhausted, NotClaimed) as exc:
+            report.problems.append(f"tag sweep: {type(exc).__name__}")
+        else:
+            report.deleted += [f"{COLLECTION}/{position_id}" for position_id in swept.deleted]
+            report.problems += swept.problems
         return report
 
     def close(self) -> None:

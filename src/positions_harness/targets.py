@@ -11,11 +11,23 @@ import yaml
 
 from .errors import ConfigError
 from .locations import TARGETS_DIR
+from .profiles import parse_overrides
 
 # Features a target may leave unclaimed; requirements name them in their `feature` field.
 FEATURES = frozenset({"users-by-id", "users-by-upn", "select", "paging", "delete"})
 TOP_LEVEL_KEYS = frozenset(
-    {"name", "description", "base_url", "token", "user", "unclaimed", "known_deviations", "limits"}
+    {
+        "name",
+        "description",
+        "base_url",
+        "token",
+        "user",
+        "unclaimed",
+        "known_deviations",
+        "limits",
+        "read_only",
+        "property",
+    }
 )
 
 
@@ -44,12 +56,16 @@ class TargetProfile:
     description: str = ""
     base_url: str | None = None
     token_env: str = "GRAPH_TOKEN"
+    token_provider: str | None = None  # e.g. azure-client-credentials (see credentials.py)
     user_id: str | None = None
     user_upn: str | None = None
     unclaimed: frozenset[str] = frozenset()
     known_deviations: tuple[KnownDeviation, ...] = ()
     limits: Limits = field(default_factory=Limits)
+    read_only: bool = False  # only GET requests; every test that needs a write is not claimed
     path: Path | None = None
+    # profile name -> overrides of the property suite's profile (profiles.py)
+    property_overrides: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
 
 
 def _mapping(value: Any, where: str) -> dict[str, Any]:
@@ -120,6 +136,9 @@ def parse_target(data: Any, where: str, path: Path | None = None) -> TargetProfi
         raise ConfigError(
             f"{where}: unclaimed must be a list drawn from {sorted(FEATURES)}, not {unclaimed!r}."
         )
+    read_only = data.get("read_only", False)
+    if not isinstance(read_only, bool):
+        raise ConfigError(f"{where}: read_only must be true or false, not {read_only!r}.")
     base_url = data.get("base_url")
     if base_url is not None and not isinstance(base_url, str):
         raise ConfigError(f"{where}: base_url must be a URL string or null.")
@@ -128,12 +147,15 @@ def parse_target(data: Any, where: str, path: Path | None = None) -> TargetProfi
         description=str(data.get("description") or ""),
         base_url=base_url,
         token_env=str(token.get("env") or "GRAPH_TOKEN"),
+        token_provider=token.get("provider"),
         user_id=user.get("id"),
         user_upn=user.get("upn"),
         unclaimed=frozenset(unclaimed),
         known_deviations=_deviations(data.get("known_deviations"), where),
         limits=_limits(_mapping(data.get("limits"), f"{where}: limits"), where),
+        read_only=read_only,
         path=path,
+        property_overrides=parse_overrides(data.get("property"), where),
     )
 
 

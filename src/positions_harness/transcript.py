@@ -108,7 +108,7 @@ class Transcript:
 
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with self._lock, path.open("w", encoding="utf-8") as handle:
+        with self._lock, path.open("w", encoding="utf-8", errors="backslashreplace") as handle:
             for exchange in self._exchanges:
                 handle.write(json.dumps(exchange.as_dict(), ensure_ascii=False) + "\n")
 

@@ -20,6 +20,25 @@ class RequirementViolation(AssertionError):
         self.message = message
 
 
+def merged_violation(exc: BaseException | None) -> BaseException | None:
+    """One RequirementViolation for a group of them, e.g. the distinct failures Hypothesis found
+    in one property test; any other exception is returned as it is."""
+    if not isinstance(exc, BaseExceptionGroup):
+        return exc
+    leaves = list(_leaves(exc))
+    if not leaves or not all(isinstance(leaf, RequirementViolation) for leaf in leaves):
+        return exc
+    ids = tuple(dict.fromkeys(rid for leaf in leaves for rid in leaf.requirement_ids))
+    return RequirementViolation(ids, "\n\n".join(leaf.message for leaf in leaves))
+
+
+def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
+    found: list[BaseException] = []
+    for exc in group.exceptions:
+        found.extend(_leaves(exc) if isinstance(exc, BaseExceptionGroup) else [exc])
+    return found
+
+
 @dataclass
 class CheckLog:
     """Requirement ids whose checks passed in the running test (reset by the plugin per test)."""

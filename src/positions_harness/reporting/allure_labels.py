@@ -40,7 +40,9 @@ def record_exchange(exchange: Exchange) -> None:
         if exchange.response_body and exchange.response_body.lstrip().startswith(("{", "[")):
             try:
                 pretty = json.dumps(
-                    json.loads(exchange.response_body), indent=2, ensure_ascii=False
+                    # escaped: a lone surrogate the target sent must not break the attachment
+                    json.loads(exchange.response_body),
+                    indent=2,
                 )
             except ValueError:
                 return

@@ -64,10 +64,16 @@ def write_run_report(
     if problems:
         raise HarnessError(f"the report does not match its schema (a harness bug): {problems[0]}")
     (folder / CONFORMANCE_JSON).write_text(
-        json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8"
+        json.dumps(document, indent=2, ensure_ascii=False),
+        encoding="utf-8",
+        errors="backslashreplace",
     )
-    (folder / CONFORMANCE_MD).write_text(render_markdown(document), encoding="utf-8")
-    (folder / CONFORMANCE_HTML).write_text(render_html(document), encoding="utf-8")
+    (folder / CONFORMANCE_MD).write_text(
+        render_markdown(document), encoding="utf-8", errors="backslashreplace"
+    )
+    (folder / CONFORMANCE_HTML).write_text(
+        render_html(document), encoding="utf-8", errors="backslashreplace"
+    )
     point_latest(config.reports_root, folder)
     return folder
 

@@ -1,0 +1,230 @@
+"""The parts behind the property suite, each on its own: attribution of check failures to
+requirements, the engine quirks kept out of the verdict, profiles, and the client transport."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+import schemathesis
+from schemathesis.core.failures import AcceptedNegativeData
+from schemathesis.specs.openapi.checks import AuthScenario, IgnoredAuth
+
+from positions_harness.check_requirements import (
+    CHECK_REQUIREMENTS,
+    NO_BODY,
+    STATEFUL_CHECKS,
+    invalid_input_requirements,
+    requirements_broken,
+    requirements_checked,
+)
+from positions_harness.client import GraphClient
+from positions_harness.config import PROFILES as PROFILE_NAMES
+from positions_harness.contract import load_contract
+from positions_harness.errors import ConfigError
+from positions_harness.profiles import COVERAGE_SCOPES, PROFILES, parse_overrides, property_profile
+from positions_harness.property_schema import (
+    load_contract_schema,
+    outside_the_contract,
+    schemathesis_settings,
+)
+from positions_harness.redaction import Secret
+from positions_harness.schema_transport import WITH_TOKEN
+from positions_harness.verdict import RequirementViolation, merged_violation
+from positions_reference import create_app
+
+from .support.servers import serving
+
+BODIES = ("POST", "PATCH")
+OPERATIONS = [(op["method"].upper(), op["path"]) for op in load_contract().operations.values()]
+
+INVALID_BODIES = [
+    # (description, body, content type, requirement the body breaks)
+    ("an unknown property", {"isCurrent": True, "rank": 1}, "application/json", "POS-VALID-001"),
+    ("an unknown nested property", {"detail": {"grade": 3}}, "application/json", "POS-VALID-001"),
+    ("a number for a boolean", {"isCurrent": 1}, "application/json", "POS-VALID-002"),
+    ("a fraction for layer", {"detail": {"layer": 1.5}}, "application/json", "POS-VALID-002"),
+    ("a string for an object", {"detail": "Manager"}, "application/json", "POS-VALID-002"),
+    ("an unknown @odata.type", {"@odata.type": "#x.y"}, "application/json", "POS-VALID-002"),
+    ("an audience outside the enum", {"allowedAudiences": "String"}, None, "POS-VALID-003"),
+    (
+        "an address type outside the enum",
+        {"detail": {"company": {"address": {"type": "String"}}}},
+        "application/json",
+        "POS-VALID-004",
+    ),
+    (
+        "a relationship outside the enum",
+        {"manager": {"relationship": "boss"}},
+        None,
+        "POS-VALID-004",
+    ),
+    ("a placeholder date", {"detail": {"startMonthYear": "Date"}}, None, "POS-VALID-005"),
+    ("no body at all", NO_BODY, "application/json", "POS-VALID-006"),
+    ("an array", [{"isCurrent": True}], "application/json", "POS-VALID-007"),
+    ("null", None, "application/json", "POS-VALID-007"),
+    ("text/plain", {"isCurrent": True}, "text/plain", "POS-VALID-008"),
+]
+
+
+def offline_schema() -> schemathesis.BaseSchema:
+    """The contract as the property suite loads it, bound to a client that sends nothing here."""
+    client = GraphClient("http://unused.invalid/beta", Secret("t"))
+    return load_contract_schema(client, PROFILES["quick"], {}, 1)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "requirement"),
+    [pytest.param(b, c or "application/json", r, id=d) for d, b, c, r in INVALID_BODIES],
+)
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+def test_an_accepted_invalid_body_breaks_the_requirement_it_violates(
+    method, body, content_type, requirement
+):
+    assert invalid_input_requirements(method, body, content_type) == (requirement,)
+
+
+def test_several_violations_in_one_body_break_each_requirement():
+    body = {"allowedAudiences": "String", "detail": {"endMonthYear": "Date"}, "rank": 2}
+
+    broken = invalid_input_requirements("POST", body, "application/json")
+
+    assert broken == ("POS-VALID-001", "POS-VALID-003", "POS-VALID-005")
+
+
+def test_every_check_failure_lands_on_a_requirement_its_test_names():
+    # A test's marker is requirements_checked(checks, operations); whatever a failed check on
+    # any of those operations can break must be in it, or the plugin reports a harness bug.
+    statuses = [200, 201, 204, 400, 401, 404, 415, 500]
+    bodies = [NO_BODY, None, {"isCurrent": True}] + [b for _, b, _, _ in INVALID_BODIES]
+    for (method, path), status, body in itertools.product(OPERATIONS, statuses, bodies):
+        # Invalid input is generated for request bodies only (property_schema.py).
+        for check, negative in itertools.product(STATEFUL_CHECKS, [False, method in BODIES]):
+            if negative is False and CHECK_REQUIREMENTS[check] == "invalid-input":
+                continue
+            broken = requirements_broken(
+                check, method, path, status, body, "application/json", negative=negative
+            )
+            assert set(broken) <= requirements_checked([check], [(method, path)]), (check, path)
+
+
+def test_every_mapped_requirement_is_in_the_catalogue(catalogue):
+    every = requirements_checked(CHECK_REQUIREMENTS, OPERATIONS)
+
+    assert every
+    assert not catalogue.unknown(sorted(every))
+
+
+def test_a_service_may_ignore_server_managed_properties_it_is_sent():
+    # Strict request schemas make Schemathesis count them as invalid; the contract lets a
+    # service refuse or ignore them (POS-MANAGED-003), so accepting them is no failure...
+    schema = load_contract_schema(
+        GraphClient("http://h/beta", Secret("t")), PROFILES["quick"], {}, 1
+    )
+    operation = schema["/me/profile/positions"]["POST"]
+    accepted = AcceptedNegativeData(
+        operation="POST", message="accepted", status_code=201, expected_statuses=["400"]
+    )
+    managed_only = operation.Case(body={"id": "mine", "createdDateTime": "2020-01-01T00:00:00Z"})
+    with_unknown = operation.Case(body={"id": "mine", "rank": 1})
+
+    assert outside_the_contract(None, accepted, managed_only, None) is False
+    # ...but anything else invalid in the same body still counts.
+    assert outside_the_contract(None, accepted, with_unknown, None) is True
+
+
+def test_accepting_a_made_up_token_is_outside_the_contract_but_no_token_is_not():
+    schema = load_contract_schema(
+        GraphClient("http://h/beta", Secret("t")), PROFILES["quick"], {}, 1
+    )
+    case = schema["/me"]["GET"].Case()
+
+    def ignored(scenario: AuthScenario) -> IgnoredAuth:
+        return IgnoredAuth(operation="GET /me", message="accepted", scenario=scenario)
+
+    assert outside_the_contract(None, ignored(AuthScenario.INVALID_AUTH), case, None) is False
+    assert outside_the_contract(None, ignored(AuthScenario.NO_AUTH), case, None) is True
+
+
+@pytest.mark.parametrize("name", sorted(PROFILES))
+@pytest.mark.parametrize("scope", COVERAGE_SCOPES)
+def test_every_profile_is_a_valid_schemathesis_configuration(name, scope):
+    profile = property_profile(name, {name: {"coverage_scope": scope}})
+    settings = schemathesis_settings(profile, "http://h/beta", {"user-id": "me"}, 7)
+
+    config = schemathesis.Config.from_dict(settings)
+
+    assert config.projects.get_default().generation.max_examples == profile.max_examples
+
+
+def test_the_profiles_are_the_ones_profile_accepts():
+    assert tuple(PROFILES) == PROFILE_NAMES == ("quick", "default", "nightly")
+    assert PROFILES["quick"].deterministic and not PROFILES["nightly"].deterministic
+    assert PROFILES["quick"].time_budget_seconds < PROFILES["nightly"].time_budget_seconds
+
+
+def test_a_target_profile_overrides_a_profile_field_by_field():
+    overrides = parse_overrides({"nightly": {"max_examples": 50, "phases": ["fuzzing"]}}, "t.yaml")
+
+    nightly = property_profile("nightly", overrides)
+
+    assert (nightly.max_examples, nightly.phases) == (50, ("fuzzing",))
+    assert nightly.stateful_scenarios == PROFILES["nightly"].stateful_scenarios
+    assert property_profile("quick", overrides) == PROFILES["quick"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "phrase"),
+    [
+        ({"turbo": {}}, "property.turbo is not a profile"),
+        ({"quick": {"examples": 3}}, "unknown keys ['examples']"),
+        ({"quick": {"max_examples": 0}}, "must be a positive number"),
+        ({"quick": {"max_examples": 2.5}}, "must be a whole number"),
+        ({"quick": {"phases": ["explain"]}}, "must be a list drawn from"),
+        ({"quick": {"coverage_scope": "users"}}, "must be one of"),
+        ({"quick": {"shrink": "yes"}}, "must be true or false"),
+    ],
+)
+def test_a_bad_override_is_one_sentence_naming_the_key(raw, phrase):
+    with pytest.raises(ConfigError, match=r"^t\.yaml: property\.") as error:
+        parse_overrides(raw, "t.yaml")
+
+    assert phrase in str(error.value)
+    assert str(error.value).endswith(".")
+
+
+def test_generated_requests_go_through_the_harness_client_with_its_token_and_ledger():
+    with serving(create_app()) as url:
+        client = GraphClient(url, Secret("tok-plumbing"))
+        schema = load_contract_schema(client, PROFILES["quick"], {}, 1)
+        create = schema["/me/profile/positions"]["POST"]
+
+        created = create.Case(body={"isCurrent": True}, media_type="application/json").call(
+            **WITH_TOKEN
+        )
+        probe = create.Case(body={"isCurrent": True}, media_type="application/json").call()
+
+    assert created.status_code == 201
+    assert client.ledger.owns(created.json()["id"])  # the run's cleanup will delete it
+    assert probe.status_code == 401  # without the marker the token is not sent
+    sent = client.transcript.exchanges()
+    assert [e.status for e in sent] == [201, 401]
+    assert "tok-plumbing" not in repr(sent)
+
+
+def test_the_distinct_failures_of_one_test_merge_into_one_violation():
+    group = ExceptionGroup(
+        "2 distinct failures",
+        [
+            RequirementViolation("POS-VALID-001", "unknown"),
+            RequirementViolation("POS-ERR-002", "500"),
+        ],
+    )
+
+    merged = merged_violation(group)
+
+    assert isinstance(merged, RequirementViolation)
+    assert merged.requirement_ids == ("POS-VALID-001", "POS-ERR-002")
+    assert merged.message == "unknown\n\n500"
+    other = ExceptionGroup("mixed", [RequirementViolation("POS-ERR-002", "x"), ValueError()])
+    assert merged_violation(other) is other

@@ -1,0 +1,124 @@
+"""The property suite (suites/property) run as a user runs it: green on the reference in every
+profile, each planted fault found by it alone, nothing left behind, also under pytest-xdist."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import requests
+
+from positions_reference import ReferenceServer, create_app
+from positions_reference.store import SIGNED_IN_USER
+
+from .faults import FAULTS
+from .support.harness_run import HarnessRun, run_harness
+from .support.servers import serving
+
+TOKEN = "tok-selftest-property"
+PROPERTY_ONLY = "suites/property"
+# Faults the property suite must find without help from the other suites.
+FOUND_BY_GENERATED_REQUESTS = [
+    "crashes-on-null-company",  # a 500 on some generated input
+    "audience-is-free-text",  # an invalid enum value accepted
+    "unknown-properties-dropped",  # an unknown property accepted
+    "is-current-as-text",  # a response property of the wrong type
+    "soft-delete-still-readable",  # a deleted position still retrievable
+]
+
+
+def run_property_suite(tmp_path: Path, url: str, *pytest_args: str, **env: str) -> HarnessRun:
+    args = " ".join((PROPERTY_ONLY, *pytest_args))
+    return run_harness(
+        tmp_path, env={"BASE_URL": url, "GRAPH_TOKEN": TOKEN, "PYTEST_ARGS": args, **env}
+    )
+
+
+def positions_in(server: ReferenceServer) -> dict[str, set[str]]:
+    app = server.app
+    return {
+        user.id: {record["id"] for record in app.store.list_records(user.id)} for user in app.users
+    }
+
+
+def explain(run: HarnessRun) -> str:
+    return run.stdout[-4000:] + run.stderr[-2000:]
+
+
+def test_quick_profile_passes_the_reference_and_leaves_only_what_was_there(tmp_path):
+    server = ReferenceServer(create_app()).start()
+    try:
+        before = requests.post(
+            f"{server.url}/me/profile/positions",
+            json={"detail": {"jobTitle": "There before the run"}},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=10,
+        ).json()
+        run = run_property_suite(tmp_path, server.url)
+        left = positions_in(server)
+        after = server.app.store.get(SIGNED_IN_USER.id, before["id"])
+    finally:
+        server.stop()
+
+    assert run.exit_code == 0, explain(run)
+    assert run.conformance["verdict"] == "conforming"
+    assert {"POS-VALID-001", "POS-DELETE-002", "POS-ADDR-002"} <= {
+        rid for rid, status in run.statuses().items() if status == "passed"
+    }
+    assert left[SIGNED_IN_USER.id] == {before["id"]}
+    assert not set().union(*(ids for user, ids in left.items() if user != SIGNED_IN_USER.id))
+    assert after is not None and after["detail"] == {"jobTitle": "There before the run"}
+    assert after["lastModifiedDateTime"] == after["createdDateTime"]  # never updated
+
+
+@pytest.mark.parametrize("profile", ["default", "nightly"])
+def test_longer_profiles_pass_the_reference_within_their_time_budget(tmp_path, profile):
+    # The bundled reference, with the profile's budget cut by a target profile so the selftest
+    # stays short; the profile's own settings (coverage scope, shrinking, examples) all apply.
+    target = tmp_path / "reference-short.yaml"
+    target.write_text(
+        "name: reference-short\nbase_url: null\n"
+        f"property:\n  {profile}: {{time_budget_seconds: 6}}\n"
+        "limits: {request_budget: 100000}\n"
+    )
+    run = run_harness(
+        tmp_path, env={"PROFILE": profile, "TARGET": str(target), "PYTEST_ARGS": PROPERTY_ONLY}
+    )
+
+    assert run.exit_code == 0, explain(run)
+    assert run.conformance["verdict"] == "conforming"
+    assert f"profile {profile}" in run.stdout
+    assert "the time budget of 6 s ran out" in run.stdout  # the budget, not the count, ended it
+    assert run.seconds < 60
+
+
+@pytest.mark.parametrize("fault", FOUND_BY_GENERATED_REQUESTS)
+def test_the_property_suite_alone_finds_the_fault(tmp_path, fault):
+    variant = FAULTS[fault]
+    with serving(variant.make_app()) as url:
+        run = run_property_suite(tmp_path, url)
+
+    assert run.exit_code == 1, explain(run)
+    assert variant.expected_failures <= run.failed(), (variant.description, run.failed())
+    broken = [r for r in run.conformance["requirements"] if r["id"] in variant.expected_failures]
+    observed = " ".join(f["observed"] for r in broken for f in r["failures"])
+    assert "Reproduce with" in observed and "curl -X" in observed  # Schemathesis' reproduction
+    assert TOKEN not in run.all_output()
+
+
+def test_under_xdist_a_failing_run_reports_and_cleans_up_every_worker(tmp_path):
+    server = ReferenceServer(FAULTS["is-current-as-text"].make_app()).start()
+    try:
+        run = run_property_suite(tmp_path, server.url, "-n", "2")
+        left = positions_in(server)
+    finally:
+        server.stop()
+
+    assert run.exit_code == 1, explain(run)
+    assert "2 workers" in run.stdout
+    assert "POS-TYPE-001" in run.failed()
+    # Findings of both the stateless tests and the stateful one reached the controller.
+    tests = {test for r in run.conformance["requirements"] for test in r["tests"]}
+    assert any("test_generated_requests" in t for t in tests)
+    assert any("test_linked_sequences" in t for t in tests)
+    assert left == {user: set() for user in left}

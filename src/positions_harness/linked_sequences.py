@@ -1,0 +1,80 @@
+"""The stateful phase: Schemathesis' state machine over the contract's OpenAPI links, with every
+step sent through the harness client and judged on requirements."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import hypothesis
+from hypothesis.errors import Flaky
+from schemathesis import BaseSchema, Case, Response
+from schemathesis.generation.stateful import run_state_machine_as_test
+from schemathesis.generation.stateful.state_machine import APIStateMachine
+
+from .check_requirements import STATEFUL_CHECKS
+from .profiles import PropertyProfile
+from .property_verdict import judge
+from .schema_transport import WITH_TOKEN
+from .verdict import RequirementViolation
+
+SCENARIOS_PER_BATCH = 10  # the time budget is checked between batches
+
+
+def linked_sequences_machine(
+    schema: BaseSchema, redact: Callable[[str], str], auth_enforced: set[str] | None = None
+) -> type[APIStateMachine]:
+    """The schema's state machine, sending with the run's token and judging on requirements."""
+
+    class LinkedSequences(schema.as_state_machine()):  # type: ignore[misc]
+        # Every violation found, in order: a sequence depends on the target's state, so
+        # Hypothesis' replay of a failing sequence may not fail again (it then reports Flaky).
+        violations: list[RequirementViolation] = []
+
+        def get_call_kwargs(self, case: Case) -> dict[str, Any]:
+            return dict(WITH_TOKEN)
+
+        def validate_response(
+            self, response: Response, case: Case, additional_checks: Any = None, **kwargs: Any
+        ) -> None:
+            try:
+                judge(
+                    case,
+                    response,
+                    STATEFUL_CHECKS,
+                    transport_kwargs=kwargs,
+                    redact=redact,
+                    recorder=self.recorder,
+                    auth_enforced=auth_enforced,
+                )
+            except RequirementViolation as violation:
+                self.violations.append(violation)
+                raise
+
+    return LinkedSequences
+
+
+def run_scenarios(machine: type[APIStateMachine], settings: hypothesis.settings) -> None:
+    """Runs the scenarios; a failure the replay could not repeat is still reported as found."""
+    try:
+        run_state_machine_as_test(machine, settings=settings)
+    except Flaky as flaky:
+        found = getattr(machine, "violations", [])
+        if not found:
+            raise
+        raise found[0] from flaky
+
+
+def stateful_settings(profile: PropertyProfile, scenarios: int) -> hypothesis.settings:
+    return hypothesis.settings(
+        max_examples=scenarios,
+        stateful_step_count=profile.stateful_max_steps,
+        # No shrinking: a sequence's outcome depends on the target's state, so replaying
+        # shorter variants proves little and sends many requests.
+        phases=[hypothesis.Phase.generate],
+        deadline=None,
+        database=None,  # no .hypothesis/ folder; the seed reproduces a run
+        derandomize=False,  # each batch has a seed of its own
+        suppress_health_check=list(hypothesis.HealthCheck),
+        print_blob=False,
+    )

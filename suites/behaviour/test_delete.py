@@ -1,0 +1,47 @@
+"""Delete: 204 with no body; afterwards get is 404 and the list no longer has it; twice is 404."""
+
+from __future__ import annotations
+
+import pytest
+
+from positions_harness import samples
+from positions_harness.checks import (
+    describe,
+    given_deletion,
+    given_position,
+    not_found_anymore,
+    refused,
+    status_is,
+)
+from positions_harness.verdict import expect
+
+
+@pytest.mark.requirement("POS-DELETE-001")
+def test_deleting_a_position_answers_204_with_an_empty_body(positions):
+    created = given_position(positions, samples.minimal_position())
+
+    response = positions.delete(created["id"])
+
+    status_is(response, 204, "POS-DELETE-001")
+    expect("POS-DELETE-001", not response.content, f"the 204 has a body; {describe(response)}")
+
+
+@pytest.mark.requirement(
+    "POS-DELETE-002", "POS-ERR-001", "POS-ERR-002", "POS-ERR-003", "POS-TYPE-001"
+)
+def test_a_deleted_position_is_gone_from_get_and_list(positions, contract):
+    created = given_position(positions, samples.minimal_position())
+
+    given_deletion(positions, created["id"])
+
+    not_found_anymore(positions, contract, created["id"], "POS-DELETE-002")
+
+
+@pytest.mark.requirement("POS-DELETE-003", "POS-ERR-001", "POS-ERR-002")
+def test_deleting_a_position_twice_answers_404(positions, contract):
+    created = given_position(positions, samples.minimal_position())
+    given_deletion(positions, created["id"])
+
+    again = positions.delete(created["id"])
+
+    refused(again, contract, "POS-DELETE-003", (404,), error_rid=("POS-DELETE-003", "POS-ERR-001"))

@@ -1,0 +1,101 @@
+"""Update: 200 with the updated position; only what is sent changes; null clears; nested detail
+changes apply; changes persist to get and list."""
+
+from __future__ import annotations
+
+import pytest
+
+from positions_harness import samples
+from positions_harness.checks import (
+    as_it_was,
+    echoed,
+    fetched,
+    given_position,
+    is_cleared,
+    listed_position,
+    position_from,
+    snapshot,
+    status_is,
+)
+from positions_harness.verdict import expect
+
+# Top-level changes to the full sample position (which has isCurrent false, audience organization).
+TOP_LEVEL_CHANGES = {
+    "isCurrent": True,
+    "allowedAudiences": "contacts",
+    "categories": ["Renamed category"],
+}
+NESTED_CHANGES = {
+    "detail": {"jobTitle": "Principal Brand Architect", "company": {"department": "Research"}}
+}
+CLEARED = ("manager", "inference", "categories")
+
+
+@pytest.mark.requirement("POS-UPDATE-001", "POS-UPDATE-002", "POS-TYPE-001", "POS-ERR-003")
+def test_an_update_answers_200_with_the_updated_position(positions, contract):
+    created = given_position(positions, samples.full_position())
+
+    response = positions.update(created["id"], TOP_LEVEL_CHANGES)
+
+    position = position_from(response, contract, 200, "POS-UPDATE-001")
+    expect(
+        "POS-UPDATE-001",
+        position.get("id") == created["id"],
+        f"the 200 body is position {position.get('id')!r}, not {created['id']!r}",
+    )
+    echoed(TOP_LEVEL_CHANGES, position, "POS-UPDATE-002")
+
+
+@pytest.mark.requirement("POS-UPDATE-003", "POS-TYPE-001", "POS-ERR-003")
+def test_an_update_changes_only_the_properties_it_sends(positions, contract):
+    body = samples.full_position()
+    created = given_position(positions, body)
+    before = snapshot(positions, created["id"])
+
+    response = positions.update(created["id"], {"isCurrent": True})
+
+    # Compared with what the service showed before the update, so a value it never stored is
+    # not blamed on the update.
+    unsent = as_it_was(before, samples.without(body, "isCurrent"))
+    echoed(unsent, position_from(response, contract, 200, "POS-UPDATE-003"), "POS-UPDATE-003")
+    echoed(unsent, fetched(positions, contract, created["id"], "POS-UPDATE-003"), "POS-UPDATE-003")
+
+
+@pytest.mark.requirement("POS-UPDATE-005", "POS-TYPE-001", "POS-ERR-003")
+def test_a_property_sent_as_null_is_cleared(positions, contract):
+    created = given_position(positions, samples.full_position())
+
+    response = positions.update(created["id"], dict.fromkeys(CLEARED))
+
+    answered = position_from(response, contract, 200, "POS-UPDATE-005")
+    stored = fetched(positions, contract, created["id"], "POS-UPDATE-005")
+    for where, position in (("the 200 body", answered), ("a later get", stored)):
+        kept = {name: position[name] for name in CLEARED if not is_cleared(position.get(name))}
+        expect("POS-UPDATE-005", not kept, f"{where} still has the nulled properties {kept}")
+
+
+@pytest.mark.requirement("POS-UPDATE-006", "POS-TYPE-001", "POS-ERR-003")
+def test_a_change_to_a_nested_detail_property_is_applied(positions, contract):
+    created = given_position(positions, samples.full_position())
+
+    response = positions.update(created["id"], NESTED_CHANGES)
+
+    # Only the nested values sent are compared: unsent siblings may be kept or reset
+    # (DOC-PATCH-NESTED).
+    echoed(
+        NESTED_CHANGES, position_from(response, contract, 200, "POS-UPDATE-006"), "POS-UPDATE-006"
+    )
+    stored = fetched(positions, contract, created["id"], "POS-UPDATE-006")
+    echoed(NESTED_CHANGES, stored, "POS-UPDATE-006")
+
+
+@pytest.mark.requirement("POS-UPDATE-004", "POS-TYPE-001", "POS-ERR-003")
+def test_an_update_persists_to_get_and_list(positions, contract):
+    created = given_position(positions, samples.full_position())
+
+    status_is(positions.update(created["id"], TOP_LEVEL_CHANGES), 200, "POS-UPDATE-004")
+
+    stored = fetched(positions, contract, created["id"], "POS-UPDATE-004")
+    echoed(TOP_LEVEL_CHANGES, stored, "POS-UPDATE-004")
+    listed = listed_position(positions, contract, created["id"], "POS-UPDATE-004")
+    echoed(TOP_LEVEL_CHANGES, listed, "POS-UPDATE-004")

@@ -1,0 +1,105 @@
+"""Validation: invalid input is refused with 400 (or 415 for a foreign media type) and a Graph
+error body, on create and on update, and a refused update changes nothing; application/json with
+parameters is JSON. The cases are data: positions_harness.invalid_input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from positions_harness import samples
+from positions_harness.checks import (
+    accepted_position,
+    as_it_was,
+    echoed,
+    fetched,
+    given_position,
+    position_or_refusal,
+    refused,
+    snapshot,
+)
+from positions_harness.compare import echo_differences
+from positions_harness.invalid_input import CASES, JSON_WITH_PARAMETERS
+from positions_harness.suite_params import case
+from positions_harness.verdict import expect
+
+ON_CREATE = [case(c, c.requirement, "POS-ERR-001", "POS-ERR-002", id=c.name) for c in CASES]
+# An update is also checked to have changed nothing, which reads the position back.
+ON_UPDATE = [
+    case(c, c.requirement, "POS-ERR-001", "POS-ERR-002", "POS-ERR-003", "POS-TYPE-001", id=c.name)
+    for c in CASES
+]
+SOURCE_CHANGE = {"source": {"type": "Written on update"}}
+
+
+@pytest.mark.parametrize("invalid", ON_CREATE)
+def test_invalid_input_on_create_is_refused_with_a_graph_error(invalid, positions, graph, contract):
+    response = graph.post(
+        positions.collection(),
+        content=invalid.payload(),
+        headers={"Content-Type": invalid.content_type},
+    )
+
+    refused(response, contract, invalid.requirement, invalid.refusals)
+
+
+@pytest.mark.parametrize("invalid", ON_UPDATE)
+def test_invalid_input_on_update_is_refused_and_changes_nothing(
+    invalid, positions, graph, contract
+):
+    body = samples.full_position()
+    created = given_position(positions, body)
+    before = snapshot(positions, created["id"])
+
+    response = graph.patch(
+        positions.item(created["id"]),
+        content=invalid.payload(),
+        headers={"Content-Type": invalid.content_type},
+    )
+
+    refused(response, contract, invalid.requirement, invalid.refusals)
+    after = fetched(positions, contract, created["id"], invalid.requirement)
+    echoed(as_it_was(before, body), after, invalid.requirement)
+
+
+@pytest.mark.requirement("POS-VALID-009", "POS-TYPE-001", "POS-ERR-003")
+@pytest.mark.parametrize("content_type", JSON_WITH_PARAMETERS)
+def test_application_json_with_parameters_is_accepted_as_json(
+    content_type, positions, graph, contract
+):
+    body = samples.text_position(samples.NON_ASCII_TEXTS["cyrillic"])
+    payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+    response = graph.post(
+        positions.collection(), content=payload, headers={"Content-Type": content_type}
+    )
+    created = accepted_position(response, contract, "POS-VALID-009")
+    echoed(body, created, "POS-VALID-009")
+    change = {"categories": [samples.NON_ASCII_TEXTS["cjk"]], "isCurrent": False}
+    response = graph.patch(
+        positions.item(created["id"]),
+        content=json.dumps(change, ensure_ascii=False).encode("utf-8"),
+        headers={"Content-Type": content_type},
+    )
+    echoed(change, accepted_position(response, contract, "POS-VALID-009"), "POS-VALID-009")
+
+
+@pytest.mark.requirement(
+    "POS-VALID-010", "POS-ERR-001", "POS-ERR-002", "POS-ERR-003", "POS-TYPE-001"
+)
+def test_source_sent_on_update_is_refused_or_ignored(positions, contract):
+    created = given_position(positions, samples.full_position())
+    before = snapshot(positions, created["id"])
+
+    response = positions.update(created["id"], SOURCE_CHANGE)
+
+    answered = position_or_refusal(response, contract, "POS-VALID-010")
+    stored = fetched(positions, contract, created["id"], "POS-VALID-010")
+    for where, position in (("the 200 body", answered), ("a later get", stored)):
+        if position is not None:
+            expect(
+                "POS-VALID-010",
+                not echo_differences(before.get("source"), position.get("source")),
+                f"{where} has source {position.get('source')!r}: the update applied it",
+            )
