@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from positions_harness.locations import REPO_ROOT
 
 from .conforming_variants import VARIANTS
 from .faults import FAULTS
+from .support.harness_run import clean_environment
 
 RUN_TIMEOUT = 300
 SERVER_START_TIMEOUT = 20
@@ -55,11 +55,6 @@ class Row:
         return self.verdict in ("detected", "passed")
 
 
-def _clean_env() -> dict[str, str]:
-    drop = ("BASE_URL", "GRAPH_", "TARGET", "PROFILE", "PYTEST", "POSITIONS_")
-    return {k: v for k, v in os.environ.items() if not k.startswith(drop)}
-
-
 def _serve(kind: str, name: str) -> tuple[subprocess.Popen[str], str]:
     server = subprocess.Popen(
         [sys.executable, "-m", "selftest.serve_variant", kind, name],
@@ -67,7 +62,7 @@ def _serve(kind: str, name: str) -> tuple[subprocess.Popen[str], str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
-        env=_clean_env(),
+        env=clean_environment(),
     )
     assert server.stdout is not None
     line = server.stdout.readline()
@@ -84,7 +79,7 @@ def run_row(row: Row) -> Row:
         server, url = _serve(row.kind, row.name)
         with tempfile.TemporaryDirectory(prefix="kill-table-") as reports:
             env = {
-                **_clean_env(),
+                **clean_environment(),
                 "BASE_URL": url,
                 "GRAPH_TOKEN": TOKEN,
                 "PROFILE": "quick",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from positions_harness.locations import REPO_ROOT
 from positions_harness.safety import RUN_TAG_PREFIX
 from positions_reference import create_app
 
-from .support.harness_run import assert_one_plain_sentence, run_harness
+from .support.harness_run import assert_one_plain_sentence, clean_environment, run_harness
 from .support.hostile import Decoy, HostileServer, running
 from .support.servers import serving
 
@@ -109,9 +108,7 @@ def positions_on(url: str) -> list[dict]:
 
 
 def start_harness(tmp_path: Path, url: str) -> subprocess.Popen[str]:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("BASE_URL", "GRAPH_", "TARGET"))
-    }
+    env = clean_environment()
     env.update(
         BASE_URL=url,
         GRAPH_TOKEN=TOKEN,

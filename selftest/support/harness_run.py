@@ -60,6 +60,14 @@ class HarnessRun:
         return "\n".join((self.stdout, self.stderr, written))
 
 
+HARNESS_VARIABLES = ("BASE_URL", "GRAPH_", "TARGET", "PROFILE", "PYTEST", "POSITIONS_")
+
+
+def clean_environment() -> dict[str, str]:
+    """This process's environment without anything that configures a harness run."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(HARNESS_VARIABLES)}
+
+
 def run_harness(
     tmp_path: Path,
     env: dict[str, str] | None = None,
@@ -68,11 +76,7 @@ def run_harness(
 ) -> HarnessRun:
     """Runs the harness CLI with a clean environment plus `env`; reports go under tmp_path."""
     reports_root = tmp_path / "reports"
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("BASE_URL", "GRAPH_", "TARGET", "PROFILE", "PYTEST", "POSITIONS_"))
-    }
+    clean = clean_environment()
     # Selftests run the quick profile (deterministic, seconds) unless a test names another.
     clean.update({"POSITIONS_REPORTS_ROOT": str(reports_root), "PROFILE": "quick", **(env or {})})
     started = time.monotonic()

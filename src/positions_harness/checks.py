@@ -308,6 +308,12 @@ def identity_sets(
         expect(rid, not errors, f"{name} is not an identitySet: {'; '.join(errors)}")
 
 
+def is_position(position: Any, position_id: str, rid: str | tuple[str, ...]) -> None:
+    """The body is the position that was asked for, not another one."""
+    found = position.get("id") if isinstance(position, dict) else None
+    expect(rid, found == position_id, f"expected position {position_id!r}, got {found!r}")
+
+
 def server_generated(position: dict[str, Any], contract: Contract) -> None:
     """The shape of every server-generated value: id, timestamps, identity sets."""
     expect(

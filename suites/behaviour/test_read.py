@@ -10,6 +10,7 @@ from positions_harness.checks import (
     echoed,
     fetched,
     given_position,
+    is_position,
     item_with_id,
     listed,
     listed_position,
@@ -38,11 +39,7 @@ def test_getting_a_position_returns_every_value_that_was_written(positions, cont
 
     position = fetched(positions, contract, created["id"], "POS-GET-001")
 
-    expect(
-        "POS-GET-001",
-        position.get("id") == created["id"],
-        f"asked for {created['id']!r}, got {position.get('id')!r}",
-    )
+    is_position(position, created["id"], "POS-GET-001")
     echoed(body, position, "POS-GET-002")
 
 

@@ -12,6 +12,7 @@ from positions_harness.checks import (
     fetched,
     given_position,
     is_cleared,
+    is_position,
     listed_position,
     position_from,
     snapshot,
@@ -38,11 +39,7 @@ def test_an_update_answers_200_with_the_updated_position(positions, contract):
     response = positions.update(created["id"], TOP_LEVEL_CHANGES)
 
     position = position_from(response, contract, 200, "POS-UPDATE-001")
-    expect(
-        "POS-UPDATE-001",
-        position.get("id") == created["id"],
-        f"the 200 body is position {position.get('id')!r}, not {created['id']!r}",
-    )
+    is_position(position, created["id"], "POS-UPDATE-001")
     echoed(TOP_LEVEL_CHANGES, position, "POS-UPDATE-002")
 
 

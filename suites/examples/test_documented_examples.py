@@ -24,6 +24,7 @@ from positions_harness.checks import (
     echoed,
     given_position,
     graph_error,
+    is_position,
     item_with_id,
     json_body,
     listed,
@@ -133,11 +134,7 @@ def test_documented_update_example_changes_only_what_it_sends(example, positions
     response = positions.update(before["id"], example.value)
     status_is(response, 200, "POS-UPDATE-001")
     after = json_body(response)
-    expect(
-        "POS-UPDATE-001",
-        isinstance(after, dict) and after.get("id") == before["id"],
-        f"the 200 body is not the updated position; {describe(response)}",
-    )
+    is_position(after, before["id"], "POS-UPDATE-001")
     conforms(contract, POSITION_SCHEMA, after)
     server_stamps(after)
     echoed(example.value, after, "POS-UPDATE-002")
@@ -230,11 +227,7 @@ def test_documented_update_response_is_reproduced_by_writing_its_values(
     response = positions.update(start["id"], body)
 
     position = position_from(response, contract, example.status, "POS-UPDATE-001")
-    expect(
-        "POS-UPDATE-001",
-        position.get("id") == start["id"],
-        f"the {example.status} body is position {position.get('id')!r}, not {start['id']!r}",
-    )
+    is_position(position, start["id"], "POS-UPDATE-001")
     server_generated(position, contract)
     echoed(body, position, "POS-UPDATE-002")
 
@@ -255,11 +248,7 @@ def test_documented_get_response_is_reproduced_by_writing_its_values(example, po
 
     position = position_from(positions.get(created["id"]), contract, example.status, "POS-GET-001")
 
-    expect(
-        "POS-GET-001",
-        position.get("id") == created["id"],
-        f"asked for {created['id']!r}, got {position.get('id')!r}",
-    )
+    is_position(position, created["id"], "POS-GET-001")
     server_generated(position, contract)
     echoed(body, position, "POS-GET-002")
 
