@@ -27,4 +27,15 @@ class Fault:
         object.__setattr__(self, "expected_failures", frozenset(self.expected_failures))
 
 
+def map_text(value: Any, change: Callable[[str], str]) -> Any:
+    """`value` with `change` applied to every string inside it (for faults that damage text)."""
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, dict):
+        return {key: map_text(item, change) for key, item in value.items()}
+    if isinstance(value, list):
+        return [map_text(item, change) for item in value]
+    return value
+
+
 FAULTS: dict[str, Fault] = gather(__name__, __path__, "FAULTS")

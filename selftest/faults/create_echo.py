@@ -9,26 +9,17 @@ from werkzeug.wrappers import Request, Response
 from positions_reference import GraphPositionsApp
 from positions_reference.store import User
 
-from . import Fault
+from . import Fault, map_text
 
 STORED_TEXT_LIMIT = 255
-
-
-def _truncated(value: Any) -> Any:
-    if isinstance(value, str):
-        return value[:STORED_TEXT_LIMIT]
-    if isinstance(value, dict):
-        return {k: _truncated(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_truncated(v) for v in value]
-    return value
 
 
 class TruncatesLongText(GraphPositionsApp):
     """Stores text in a 255-character column: longer values are cut without a word."""
 
     def validate_body(self, body: Any, *, for_update: bool) -> dict[str, Any]:
-        return _truncated(super().validate_body(body, for_update=for_update))
+        cleaned = super().validate_body(body, for_update=for_update)
+        return map_text(cleaned, lambda text: text[:STORED_TEXT_LIMIT])
 
 
 class DropsInferenceAndSource(GraphPositionsApp):

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Request
 from positions_reference import GraphError, GraphPositionsApp
 from positions_reference.store import Record, User
 
-from . import Fault
+from . import Fault, map_text
 
 LONG_TEXT = 1000
 
@@ -37,17 +37,8 @@ class MangledNonAscii(GraphPositionsApp):
     """Stores text through a Latin-1 column: anything outside it becomes '?'."""
 
     def validate_body(self, body: Any, *, for_update: bool) -> dict[str, Any]:
-        return _latin1(super().validate_body(body, for_update=for_update))
-
-
-def _latin1(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.encode("latin-1", "replace").decode("latin-1")
-    if isinstance(value, dict):
-        return {k: _latin1(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_latin1(v) for v in value]
-    return value
+        cleaned = super().validate_body(body, for_update=for_update)
+        return map_text(cleaned, lambda text: text.encode("latin-1", "replace").decode("latin-1"))
 
 
 class CrashesOnCharsetParameter(GraphPositionsApp):
