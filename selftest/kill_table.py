@@ -12,7 +12,6 @@ and no variant raised a false alarm. Each variant is served in its own process o
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import tempfile
@@ -25,9 +24,8 @@ from positions_harness.locations import REPO_ROOT
 
 from .conforming_variants import VARIANTS
 from .faults import FAULTS
-from .support.harness_run import clean_environment
+from .support.harness_run import clean_environment, run_harness
 
-RUN_TIMEOUT = 300
 SERVER_START_TIMEOUT = 20
 TOKEN = "kill-table-token"
 
@@ -77,32 +75,13 @@ def run_row(row: Row) -> Row:
     server = None
     try:
         server, url = _serve(row.kind, row.name)
-        with tempfile.TemporaryDirectory(prefix="kill-table-") as reports:
-            env = {
-                **clean_environment(),
-                "BASE_URL": url,
-                "GRAPH_TOKEN": TOKEN,
-                "PROFILE": "quick",
-                "POSITIONS_REPORTS_ROOT": reports,
-            }
-            completed = subprocess.run(
-                [sys.executable, "-m", "positions_harness", "run"],
-                cwd=REPO_ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=RUN_TIMEOUT,
-                stdin=subprocess.DEVNULL,
-            )
-            row.exit_code = completed.returncode
-            documents = list(Path(reports).glob("*/*/conformance.json"))
-            if len(documents) != 1:
-                row.problem = (completed.stderr.strip() or completed.stdout[-300:]).splitlines()[-1]
+        with tempfile.TemporaryDirectory(prefix="kill-table-") as folder:
+            run = run_harness(Path(folder), env={"BASE_URL": url, "GRAPH_TOKEN": TOKEN})
+            row.exit_code = run.exit_code
+            if len(run.report_dirs) != 1:
+                row.problem = (run.stderr.strip() or run.stdout[-300:]).splitlines()[-1]
             else:
-                document = json.loads(documents[0].read_text(encoding="utf-8"))
-                row.failed = frozenset(
-                    r["id"] for r in document["requirements"] if r["status"] == "failed"
-                )
+                row.failed = frozenset(run.failed())
     except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
         row.problem = f"{type(exc).__name__}: {exc}"
     finally:
