@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 REDACTED = "***REDACTED***"
+# A secret at least this long is redacted wherever it appears. A shorter one (a test token such
+# as "x") is redacted only where it stands alone, not inside a longer word: replacing every "x"
+# would turn "example" into "e***REDACTED***ample" in every report.
+WHOLE_WORD_BELOW = 16
+_TOKEN_CHARACTER = r"[A-Za-z0-9_\-.~+/=]"
 SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 
 
@@ -42,7 +48,10 @@ class Redactor:
 
     def text(self, value: str) -> str:
         for secret in self._secrets:
-            value = value.replace(secret, REDACTED)
+            if len(secret) >= WHOLE_WORD_BELOW:
+                value = value.replace(secret, REDACTED)
+            elif secret in value:
+                value = _standing_alone(secret).sub(REDACTED, value)
         return value
 
     def headers(self, headers: Mapping[str, str]) -> dict[str, str]:
@@ -60,6 +69,11 @@ class Redactor:
         if isinstance(value, list | tuple):
             return [self.data(v) for v in value]
         return value
+
+
+def _standing_alone(secret: str) -> re.Pattern[str]:
+    """Matches `secret` where no token character touches it on either side."""
+    return re.compile(rf"(?<!{_TOKEN_CHARACTER}){re.escape(secret)}(?!{_TOKEN_CHARACTER})")
 
 
 def scrub_tree(folder: Path, redactor: Redactor) -> int:
