@@ -1,5 +1,5 @@
 # Thin wrapper: creates .venv from pyproject.toml on first use and passes variables through.
-# Variables: BASE_URL, GRAPH_TOKEN, TARGET, PROFILE, PYTEST_ARGS (see README.md).
+# Variables: BASE_URL, GRAPH_TOKEN, TARGET, PROFILE, PYTEST_ARGS, DOCS, DRIFT_REPORT (README.md).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -10,7 +10,10 @@ SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 
 export BASE_URL GRAPH_TOKEN TARGET PROFILE PYTEST_ARGS GRAPH_USER_ID GRAPH_USER_UPN
 
-.PHONY: test check selftest-faults coverage lint serve report bench bench-reference clean
+.PHONY: install test check selftest-faults coverage drift lint serve report bench bench-reference \
+	interop clean
+
+install: $(STAMP)  ## create .venv from pyproject.toml (every other target does this itself)
 
 test: $(STAMP)  ## run the contract suites against BASE_URL, or the bundled reference
 	@$(BIN)/positions-harness run
@@ -25,6 +28,9 @@ selftest-faults: $(STAMP)  ## the kill table: every faulty and conforming varian
 
 coverage: $(STAMP)  ## which suite tests check each requirement; fails if one is uncovered
 	$(BIN)/positions-harness coverage
+
+drift: $(STAMP)  ## differences between a Graph docs checkout (DOCS=path) and the spec
+	$(BIN)/positions-harness drift $(or $(DOCS),$(error set DOCS to a checkout of microsoft-graph-docs-contrib)) $(if $(DRIFT_REPORT),--out $(DRIFT_REPORT))
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -41,6 +47,13 @@ bench: $(STAMP)  ## property phase per profile: harness serial, -n 2, and bare `
 
 bench-reference: $(STAMP)  ## request rate of the reference with a keep-alive client
 	$(BIN)/python benchmarks/reference_throughput.py
+
+interop: $(VENV)/.interop-stamp  ## the official msgraph-beta-sdk does CRUD against the bundled reference
+	$(BIN)/python -m pytest interop $(PYTEST_ARGS)
+
+$(VENV)/.interop-stamp: pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,interop]'
+	@touch $@
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 
 import pytest
 
+from positions_harness.cli import main
 from positions_harness.config import resolve_config
 from positions_harness.errors import ConfigError
 from positions_harness.locations import TARGETS_DIR
+from positions_harness.target_listing import list_targets
 from positions_harness.targets import load_target, parse_target
 
 
@@ -131,3 +134,24 @@ def test_a_provider_without_its_variables_or_package_is_one_sentence(tmp_path, m
     monkeypatch.setitem(sys.modules, "azure.identity", type(sys)("azure.identity"))
     with pytest.raises(ConfigError, match="needs AZURE_TENANT_ID, AZURE_CLIENT_ID"):
         resolve_config({"target": profile}, {"AZURE_CLIENT_SECRET": "s"})
+
+
+def test_target_listing_gives_ci_each_profiles_name_and_token_variable(tmp_path):
+    listed = {entry["name"]: entry for entry in list_targets()}
+    assert listed["reference"]["needs_token"] is False  # the bundled reference: no base_url
+    assert listed["example-vendor"]["needs_token"] is True
+    assert listed["example-vendor"]["token_env"] == "EXAMPLE_VENDOR_TOKEN"
+    (tmp_path / "acme-hr.yaml").write_text(
+        "name: Acme HR\nbase_url: https://acme.example/beta\ntoken: {env: ACME_TOKEN}\n"
+    )
+    (acme,) = list_targets(tmp_path)
+    assert acme["name"] == "acme-hr", "the name TARGET=<name> takes, i.e. the file's stem"
+    assert (acme["token_env"], acme["needs_token"]) == ("ACME_TOKEN", True)
+
+
+def test_targets_json_is_one_line_a_ci_matrix_can_read(capsys):
+    assert main(["targets", "--json"]) == 0
+    output = capsys.readouterr().out
+    assert output.count("\n") == 1, "GITHUB_OUTPUT takes one line per value"
+    names = [entry["name"] for entry in json.loads(output)]
+    assert names == sorted(path.stem for path in TARGETS_DIR.glob("*.yaml"))

@@ -6,6 +6,8 @@
     positions-harness sweep [--run ID] [--dry-run]   (delete tagged leftovers of earlier runs)
     positions-harness allure [RUN]          (Allure HTML report of a run; default reports/latest)
     positions-harness coverage [--brief]    (requirement -> tests; exit 1 if one is uncovered)
+    positions-harness targets [--json]      (the profiles in targets/; --json: a CI matrix)
+    positions-harness drift DOCS_ROOT [--out FILE]   (docs checkout vs spec; exit 1 on drift)
 
 Exit codes of `run`: 0 the target met every requirement tested; 1 it failed at least one; 2 bad
 configuration; 3 the target could not be tested; 4 the run did not complete.
@@ -22,19 +24,25 @@ from pathlib import Path
 import pytest
 
 from .config import RUN_ID_ENV, resolve_config
+from .contract import load_contract
 from .coverage import coverage_report, render_coverage
+from .drift.compare import find_drift
+from .drift.report import render_markdown as render_drift_markdown
+from .drift.report import render_text as render_drift_text
 from .errors import (
     EXIT_NONCONFORMING,
     EXIT_PASSED,
     EXIT_RUN_INCOMPLETE,
+    ConfigError,
     HarnessError,
 )
-from .locations import REPO_ROOT, REPORTS_DIR, SUITES_DIR
+from .locations import REPO_ROOT, REPORTS_DIR, SPEC_PATH, SUITES_DIR
 from .redaction import Redactor, scrub_tree
 from .reporting import runs
 from .reporting.allure_html import build_allure_report
 from .session import HarnessSession
 from .sweep import sweep as sweep_leftovers
+from .target_listing import list_targets, render_targets_json, render_targets_text
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,6 +74,20 @@ def _parser() -> argparse.ArgumentParser:
         "coverage", help="which suite tests check each requirement; exit 1 if one is uncovered"
     )
     coverage.add_argument("--brief", action="store_true", help="one line per requirement")
+    drift_parser = commands.add_parser(
+        "drift", help="differences between a Graph docs checkout and the spec; exit 1 on drift"
+    )
+    drift_parser.add_argument(
+        "docs_root", help="a checkout of microsoft-graph-docs-contrib (holds api-reference/)"
+    )
+    drift_parser.add_argument("--out", help="also write the report as markdown to this file")
+    drift_parser.add_argument("--spec", default=str(SPEC_PATH), help=argparse.SUPPRESS)
+    targets_parser = commands.add_parser(
+        "targets", help="list the target profiles in targets/ (name, token variable)"
+    )
+    targets_parser.add_argument(
+        "--json", action="store_true", help="one JSON line, e.g. for a CI job matrix"
+    )
     return parser
 
 
@@ -110,10 +132,34 @@ def allure(args: argparse.Namespace) -> int:
     return EXIT_PASSED
 
 
+def drift(args: argparse.Namespace) -> int:
+    docs_root = Path(args.docs_root)
+    if not (docs_root / "api-reference").is_dir():
+        raise ConfigError(
+            f"{docs_root} is not a checkout of the Graph docs (it has no api-reference folder); "
+            "clone microsoftgraph/microsoft-graph-docs-contrib and pass the clone's path."
+        )
+    report = find_drift(load_contract(Path(args.spec)), docs_root)
+    print(render_drift_text(report), end="")
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(render_drift_markdown(report), encoding="utf-8")
+    return EXIT_NONCONFORMING if report.differences else EXIT_PASSED
+
+
 def coverage(args: argparse.Namespace) -> int:
     report = coverage_report()
     print(render_coverage(report, brief=args.brief), end="")
     return EXIT_PASSED if report.complete else EXIT_NONCONFORMING
+
+
+def targets(args: argparse.Namespace) -> int:
+    entries = list_targets()
+    if args.json:
+        print(render_targets_json(entries))
+    else:
+        print(render_targets_text(entries), end="")
+    return EXIT_PASSED
 
 
 def names_test_paths(pytest_args: list[str]) -> bool:
@@ -175,6 +221,8 @@ COMMANDS = {
     "sweep": sweep,
     "allure": allure,
     "coverage": coverage,
+    "targets": targets,
+    "drift": drift,
 }
 
 
