@@ -122,3 +122,16 @@ def test_under_xdist_a_failing_run_reports_and_cleans_up_every_worker(tmp_path):
     assert any("test_generated_requests" in t for t in tests)
     assert any("test_linked_sequences" in t for t in tests)
     assert left == {user: set() for user in left}
+
+
+def test_unclaimed_query_features_leave_generated_requests_without_those_options(tmp_path):
+    profile = tmp_path / "no-query-options.yaml"
+    profile.write_text("name: no-query-options\nunclaimed: [paging, select]\n", encoding="utf-8")
+    with serving(create_app()) as url:
+        run = run_property_suite(tmp_path, url, TARGET=str(profile))
+
+    assert run.exit_code == 0, explain(run)
+    sent = "\n".join(p.read_text() for p in run.reports_root.rglob("transcript*.jsonl"))
+    assert "/profile/positions" in sent
+    options = [f"{dollar}{name}=" for dollar in ("$", "%24") for name in ("top", "skip", "select")]
+    assert not [option for option in options if option in sent], "unclaimed options sent anyway"

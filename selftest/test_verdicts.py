@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 from positions_harness.catalogue import load_catalogue
 from positions_harness.errors import BudgetExhausted
-from positions_harness.plugin import NOT_CLAIMED, classify
+from positions_harness.plugin import NOT_CLAIMED, classify, incomplete_sentence
 from positions_harness.results import Finding, RunResults
 from positions_harness.targets import KnownDeviation
 from positions_harness.verdict import RequirementViolation
@@ -81,3 +82,15 @@ def test_requirements_that_cannot_be_checked_from_outside_are_reported_as_extern
     statuses = {r.id: r.status for r in results_with("passed").requirement_results()}
     assert statuses["POS-PERM-001"] == "external"
     assert statuses["POS-DELETE-001"] == "not_run"
+
+
+def test_an_incomplete_run_ends_with_one_sentence_naming_the_undecided_requirements():
+    results = [
+        SimpleNamespace(id="POS-CREATE-001", status="passed"),
+        SimpleNamespace(id="POS-GET-001", status="error"),
+        SimpleNamespace(id="POS-LIST-001", status="inconclusive"),
+    ]
+    sentence = incomplete_sentence(results)
+    assert sentence.startswith("positions-harness: the run did not complete: 2 requirement(s)")
+    assert "POS-GET-001, POS-LIST-001" in sentence and "POS-CREATE-001" not in sentence
+    assert sentence.count("\n") == 0 and sentence.endswith("run again.")

@@ -19,7 +19,7 @@ from .errors import EXIT_RUN_INCOMPLETE, BudgetExhausted, ConfigError, HarnessEr
 from .locations import SUITES_DIR
 from .redaction import Redactor, scrub_tree
 from .reporting.writer import write_run_report
-from .results import CONFORMING, NONCONFORMING, Finding, RunResults
+from .results import CONFORMING, INCOMPLETE, NONCONFORMING, Finding, RunResults
 from .safety import NotClaimed
 from .transcript import current_test
 from .verdict import RequirementViolation, check_log, merged_violation
@@ -310,4 +310,17 @@ class RequirementRecorder:
             for level, c in sorted(results.level_summary().items())
         )
         write(f"requirements passed: {levels}; verdict: {results.verdict()}")
+        if results.verdict() == INCOMPLETE:
+            write(incomplete_sentence(results.requirement_results()))
         write(f"report: {harness_config(self.config).report_dir}")
+
+
+def incomplete_sentence(results: list[Any]) -> str:
+    """Why a run without failures is not a verdict, and what to do about it: one sentence."""
+    undecided = [r.id for r in results if r.status in ("error", "inconclusive")]
+    named = ", ".join(undecided[:5]) + (" ..." if len(undecided) > 5 else "")
+    return (
+        f"positions-harness: the run did not complete: {len(undecided)} requirement(s) could not "
+        f"be decided ({named}); the first error above says why - fix it, or raise the "
+        "profile's limits if the budget ran out, and run again."
+    )

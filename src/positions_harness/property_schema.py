@@ -135,7 +135,12 @@ def load_contract_schema(
     left_out = {option for feature in unclaimed for option in QUERY_OPTIONS.get(feature, ())}
     if left_out:
 
-        def without_unclaimed_options(context: Any, query: dict[str, Any]) -> dict[str, Any]:
+        def without_unclaimed_options(
+            context: Any, query: dict[str, Any] | None
+        ) -> dict[str, Any] | None:
+            # Schemathesis passes None for a case that has no query string.
+            if query is None:
+                return None
             return {name: value for name, value in query.items() if name not in left_out}
 
         schema.hook("map_query")(without_unclaimed_options)

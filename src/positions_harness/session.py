@@ -55,9 +55,7 @@ class HarnessSession:
             limits=self.config.target.limits,
             ledger=CleanupLedger(),
             transcript=Transcript(redactor),
-            safety=SafetyPolicy(
-                read_only=self.config.target.read_only, tag=run_tag(self.tag_id)
-            ),
+            safety=SafetyPolicy(read_only=self.config.target.read_only, tag=run_tag(self.tag_id)),
         )
         try:
             self.user = preflight(self.client, self.config.user_id, self.config.user_upn)
