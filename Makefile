@@ -10,10 +10,13 @@ SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 
 export BASE_URL GRAPH_TOKEN TARGET PROFILE PYTEST_ARGS GRAPH_USER_ID GRAPH_USER_UPN
 
-.PHONY: install test check selftest-faults coverage drift lint serve report bench bench-reference \
+.PHONY: install install-azure test check selftest-faults coverage drift lint serve report bench bench-reference \
 	interop clean
 
 install: $(STAMP)  ## create .venv from pyproject.toml (every other target does this itself)
+
+install-azure: $(STAMP)  ## add azure-identity, for target profiles with token.provider
+	$(BIN)/python -m pip install --quiet -e '.[azure]'
 
 test: $(STAMP)  ## run the contract suites against BASE_URL, or the bundled reference
 	@$(BIN)/positions-harness run

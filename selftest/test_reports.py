@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from positions_harness.reporting.html import render_html
+from positions_harness.reporting.markdown import render_markdown
 from positions_harness.reporting.writer import schema_errors
 from positions_reference import create_app
 
@@ -102,6 +104,15 @@ def test_markdown_and_html_lead_with_the_summary_then_failures(failing_run):
     )
     assert "Requirements passed: MUST " in html and 'class="evidence"' in html
     assert "<script" not in html and "http-equiv" not in html  # self-contained, static
+
+
+def test_a_note_on_a_passing_requirement_reaches_markdown_and_html(passing_run):
+    document = passing_run.conformance
+    passed = next(r for r in document["requirements"] if r["status"] == "passed")
+    passed["note"] = "declared as a known deviation (https://t.example/1) but it passes: remove it"
+    for rendered in (render_markdown(document), render_html(document)):
+        assert f"{passed['id']}: declared as a known deviation" in rendered
+        assert rendered.index("Notes") < rendered.index("All requirements")
 
 
 def test_junit_xml_names_requirement_ids_as_properties(any_run):

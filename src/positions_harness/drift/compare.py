@@ -57,6 +57,7 @@ def find_drift(contract: Contract, docs_root: Path) -> DriftReport:
     comparer = _Comparer(contract, docs_root, report)
     comparer.compare_operations()
     comparer.compare_schemas()
+    comparer.note_other_citations()
     report.differences = _merged(report.differences)
     report.pages_compared = sorted(comparer.pages_read)
     report.sources_not_compared = sorted(comparer.not_compared)
@@ -257,6 +258,16 @@ class _Comparer:
             docs = f"list {', '.join(added) or 'no other value'} beyond the spec's"
             spec_says = f"has {', '.join(dropped) or 'no other value'} beyond the docs'"
             self._add("enum", page, prop, docs, spec_says, schema=name)
+
+    def note_other_citations(self) -> None:
+        """Parameters and shared responses cite pages too; their prose is not compared."""
+        components = self.contract.document["components"]
+        for kind in ("parameters", "responses"):
+            for name, item in components.get(kind, {}).items():
+                source = item.get("x-doc-source") or {}
+                if source.get("page"):
+                    section = f", {source['section']}" if source.get("section") else ""
+                    self.not_compared.add(f"{source['page']} ({kind} {name}{section})")
 
     def _target(self, ref: str) -> Any:
         return self.schemas.get(ref.rsplit("/", 1)[-1])

@@ -8,6 +8,11 @@ from .compare import DriftReport
 def render_text(report: DriftReport) -> str:
     lines = [difference.sentence() for difference in report.differences]
     lines.append(_verdict(report))
+    if report.sources_not_compared:
+        lines.append(
+            f"not compared: {len(report.sources_not_compared)} cited sources with no table or "
+            "example to compare (prose, Graph conventions; listed by --out)."
+        )
     return "\n".join(lines) + "\n"
 
 

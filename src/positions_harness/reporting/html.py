@@ -10,6 +10,7 @@ from .wording import (
     STATUS_LABELS,
     exchange_text,
     failing_requirements,
+    notes_outside_failures,
     source_text,
     summary_line,
 )
@@ -95,6 +96,10 @@ def render_html(document: dict[str, Any]) -> str:
         "</tr>"
         for d in document["doc_defects"]
     )
+    notes = "".join(
+        f"<li>{_e(r['id'])}: {_e(r['note'])}</li>" for r in notes_outside_failures(document)
+    )
+    notes = f'<section id="notes"><h2>Notes</h2><ul>{notes}</ul></section>\n' if notes else ""
     cleanup = document["cleanup"]
     problems = "".join(f"<li>{_e(p)}</li>" for p in cleanup["problems"])
     return f"""<!DOCTYPE html>
@@ -119,7 +124,7 @@ def render_html(document: dict[str, Any]) -> str:
 <section id="failures"><h2>Failures</h2>
 {failures}
 </section>
-<section><h2>All requirements</h2><table>
+{notes}<section><h2>All requirements</h2><table>
 <tr><th>id</th><th>level</th><th>status</th><th>statement</th><th>doc source</th></tr>
 {requirement_rows}
 </table></section>

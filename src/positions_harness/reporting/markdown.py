@@ -10,6 +10,7 @@ from .wording import (
     STATUS_ORDER,
     exchange_text,
     failing_requirements,
+    notes_outside_failures,
     source_text,
     summary_line,
 )
@@ -82,6 +83,11 @@ def render_markdown(document: dict[str, Any]) -> str:
                     "",
                     _fence(exchange["curl"]),
                 ]
+
+    notes = notes_outside_failures(document)
+    if notes:
+        lines += ["", "## Notes", ""]
+        lines += [f"- {requirement['id']}: {requirement['note']}" for requirement in notes]
 
     lines += [
         "",

@@ -36,6 +36,13 @@ def failing_requirements(document: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(failing, key=lambda r: (order[r["status"]], r["level"] != "MUST", r["id"]))
 
 
+def notes_outside_failures(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Requirements with a note but no failure section to show it in (e.g. a known deviation
+    that passes now and should be removed from the target profile)."""
+    failing = {r["id"] for r in failing_requirements(document)}
+    return [r for r in document["requirements"] if r.get("note") and r["id"] not in failing]
+
+
 def source_text(requirement: dict[str, Any]) -> str:
     source = requirement["source"]
     where = source.get("page") or source.get("seed") or ""
