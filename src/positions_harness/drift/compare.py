@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,47 +38,42 @@ class Difference:
 
     def sentence(self) -> str:
         where = f" ({', '.join(self.schemas)})" if self.schemas else ""
-        return f"[{self.aspect}] {self.page}: {self.subject}{where}: docs {self.docs}; " + (
-            f"spec {self.spec}."
-        )
+        said = f"docs {self.docs}; spec {self.spec}."
+        return f"[{self.aspect}] {self.page}: {self.subject}{where}: {said}"
 
 
-@dataclass
+@dataclass(frozen=True)
 class DriftReport:
-    docs_root: Path
-    differences: list[Difference] = field(default_factory=list)
-    pages_compared: list[str] = field(default_factory=list)
-    sources_not_compared: list[str] = field(default_factory=list)
+    differences: list[Difference]
+    pages_compared: list[str]
+    sources_not_compared: list[str]
 
 
 def find_drift(contract: Contract, docs_root: Path) -> DriftReport:
     """Every difference between the cited pages under `docs_root` and the contract."""
-    report = DriftReport(docs_root)
-    comparer = _Comparer(contract, docs_root, report)
+    comparer = _Comparer(contract, docs_root)
     comparer.compare_operations()
     comparer.compare_schemas()
     comparer.note_other_citations()
-    report.differences = _merged(report.differences)
-    report.pages_compared = sorted(comparer.pages_read)
-    report.sources_not_compared = sorted(comparer.not_compared)
-    return report
+    return DriftReport(
+        _merged(comparer.differences), sorted(comparer.pages_read), sorted(comparer.not_compared)
+    )
 
 
 class _Comparer:
-    def __init__(self, contract: Contract, docs_root: Path, report: DriftReport) -> None:
+    def __init__(self, contract: Contract, docs_root: Path) -> None:
         self.contract = contract
         self.docs_root = docs_root
-        self.report = report
+        self.differences: list[Difference] = []
         self.pages_read: set[str] = set()
         self.not_compared: set[str] = set()
         self._pages: dict[str, DocPage | None] = {}
-        self._citing: dict[str, set[str]] = defaultdict(set)  # page -> what cites it
         schemas = contract.document["components"]["schemas"]
         self.schemas: dict[str, Any] = schemas
         self.enum_types = {type_name(name) for name, s in schemas.items() if "enum" in s}
 
     # ------------------------------------------------------------------ pages
-    def _compared(self, source: Any, citer: str) -> list[str]:
+    def _compared(self, source: Any) -> list[str]:
         """The comparable pages a source cites; remembers the rest as not compared."""
         if not isinstance(source, dict):
             return []
@@ -86,7 +81,6 @@ class _Comparer:
         wanted = []
         for page in filter(None, pages):
             if page.startswith(COMPARED_PAGES_PREFIX) and page.endswith(".md"):
-                self._citing[page].add(citer)
                 wanted.append(page)
             else:
                 self.not_compared.add(page)
@@ -105,13 +99,13 @@ class _Comparer:
 
     def _add(self, *fields: str, schema: str = "") -> None:
         """Records a difference: aspect, page, subject, what the docs say, what the spec says."""
-        self.report.differences.append(Difference(*fields, schemas=(schema,) if schema else ()))
+        self.differences.append(Difference(*fields, schemas=(schema,) if schema else ()))
 
     # ------------------------------------------------------------------ operations
     def compare_operations(self) -> None:
         by_page: dict[str, list[str]] = defaultdict(list)
         for operation_id, operation in self.contract.operations.items():
-            for page in self._compared(operation.get("x-doc-source"), operation_id)[:1]:
+            for page in self._compared(operation.get("x-doc-source"))[:1]:
                 by_page[page].append(operation_id)
         for path, operation_ids in sorted(by_page.items()):
             page = self._page(path)
@@ -189,7 +183,7 @@ class _Comparer:
             if "enum" in schema:
                 continue  # enum types are compared through the properties that use them
             source = schema.get("x-doc-source")
-            pages = self._compared(source, name)
+            pages = self._compared(source)
             if not pages:
                 continue
             documented: dict[str, tuple[str, DocProperty]] = {}
