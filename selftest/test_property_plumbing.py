@@ -30,6 +30,7 @@ from positions_harness.property_schema import (
 )
 from positions_harness.redaction import Secret
 from positions_harness.schema_transport import WITH_TOKEN
+from positions_harness.time_budget import RunBudget
 from positions_harness.verdict import RequirementViolation, merged_violation
 from positions_reference import create_app
 
@@ -228,3 +229,40 @@ def test_the_distinct_failures_of_one_test_merge_into_one_violation():
     assert merged.message == "unknown\n\n500"
     other = ExceptionGroup("mixed", [RequirementViolation("POS-ERR-002", "x"), ValueError()])
     assert merged_violation(other) is other
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_time_budget_gives_single_requests_three_quarters_and_sequences_the_rest():
+    clock = FakeClock()
+    budget = RunBudget(40, clock=clock)
+
+    clock.now += 20
+    assert not budget.single_requests_spent
+    assert budget.sequences_deadline() == 140.0  # what is left, more than the stateful share
+    clock.now += 10.5
+    assert budget.single_requests_spent
+    deadline = budget.sequences_deadline()
+    assert deadline == 140.5  # less than the share is left: the share from now
+    assert budget.sequences_may_go_on(deadline)
+    clock.now = 200.0  # single requests overran: sequences still get their share
+    assert not budget.sequences_may_go_on(deadline)
+    assert budget.sequences_deadline() == 210.0
+
+
+def test_the_time_budget_says_what_it_cut_and_nothing_when_everything_ran():
+    budget = RunBudget(0.5, clock=FakeClock())
+    assert budget.shortfall() is None
+
+    budget.operations_cut.update({"GET /me/profile/positions", "POST /me/profile/positions"})
+    budget.scenarios_not_run = 7
+    assert budget.shortfall() == (
+        "the time budget of 0.5 s ran out: generated requests stopped early for 2 operation(s) "
+        "and 7 stateful scenarios did not run"
+    )

@@ -7,6 +7,7 @@ then get what is left, but never less than their share, so a slow target still s
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 STATEFUL_SHARE = 0.25
@@ -15,24 +16,32 @@ STATEFUL_SHARE = 0.25
 @dataclass
 class RunBudget:
     seconds: float
-    started: float = field(default_factory=time.monotonic)
+    clock: Callable[[], float] = time.monotonic
+    started: float = field(default=-1.0)
     operations_cut: set[str] = field(default_factory=set)
     scenarios_not_run: int = 0
 
+    def __post_init__(self) -> None:
+        if self.started < 0:
+            self.started = self.clock()
+
     @property
     def single_requests_spent(self) -> bool:
-        return time.monotonic() > self.started + self.seconds * (1 - STATEFUL_SHARE)
+        return self.clock() > self.started + self.seconds * (1 - STATEFUL_SHARE)
 
     def sequences_deadline(self) -> float:
-        """When the stateful scenarios starting now must stop (a time.monotonic() value)."""
-        return max(self.started + self.seconds, time.monotonic() + self.seconds * STATEFUL_SHARE)
+        """When the stateful scenarios starting now must stop (a value of `clock`)."""
+        return max(self.started + self.seconds, self.clock() + self.seconds * STATEFUL_SHARE)
+
+    def sequences_may_go_on(self, deadline: float) -> bool:
+        return self.clock() < deadline
 
     def shortfall(self) -> str | None:
         """What the budget cut, in one sentence, or None when everything ran."""
         if not (self.operations_cut or self.scenarios_not_run):
             return None
         return (
-            f"the time budget of {self.seconds:.0f} s ran out: generated requests stopped early "
+            f"the time budget of {self.seconds:g} s ran out: generated requests stopped early "
             f"for {len(self.operations_cut)} operation(s) and {self.scenarios_not_run} stateful "
             "scenarios did not run"
         )

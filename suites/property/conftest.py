@@ -4,7 +4,6 @@ through the harness client, real data for the path parameters, the profile and i
 from __future__ import annotations
 
 import hashlib
-import time
 import warnings
 from collections.abc import Callable, Iterator
 
@@ -155,7 +154,7 @@ def send_and_judge(
                 return  # send no more; Hypothesis reports the violations it has seen
             # Ends this operation's generation at once (Hypothesis lets a skip through); the
             # report says the rest did not run.
-            pytest.skip(f"time budget of {run_budget.seconds:.0f} s spent")
+            pytest.skip(f"time budget of {run_budget.seconds:g} s spent")
         if case.method.upper() == "DELETE":  # each delete takes a position of its own
             case.path_parameters["workPosition-id"] = create_position(positions)
         response = case.call(**WITH_TOKEN)
@@ -197,7 +196,7 @@ def run_linked_sequences(
         machine = linked_sequences_machine(schema, graph.transcript.redactor.text, auth_enforced)
         deadline = run_budget.sequences_deadline()
         remaining, batch = profile.stateful_scenarios, 0
-        while remaining > 0 and time.monotonic() < deadline:
+        while remaining > 0 and run_budget.sequences_may_go_on(deadline):
             size = min(remaining, SCENARIOS_PER_BATCH)
             machine._hypothesis_internal_use_seed = seed + batch  # reproducible batches
             run_scenarios(machine, stateful_settings(profile, size))
