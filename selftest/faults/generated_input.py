@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from positions_reference import GraphPositionsApp
-from positions_reference.model import COMPLEX, TYPES
+from positions_reference.graph_types import COMPLEX, TYPES
 
 from . import Fault
 

@@ -15,7 +15,8 @@ instead of merging::
     server = ReferenceServer(ShallowMerge()).start()
 """
 
-from .app import GraphError, GraphPositionsApp, create_app
+from .app import GraphPositionsApp, create_app
+from .errors import GraphError
 from .server import ReferenceServer
 from .store import DEFAULT_USERS, PositionStore, User
 

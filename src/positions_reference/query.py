@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from werkzeug.datastructures import MultiDict
 
-from . import model
+from . import graph_types
 
 ORDERABLE = ("createdDateTime", "lastModifiedDateTime")
 _UINT_RE = re.compile(r"[0-9]{1,10}")
@@ -67,7 +67,7 @@ def list_options(args: MultiDict[str, str]) -> ListOptions:
 
 def parse_select(value: str) -> tuple[str, ...]:
     """Comma list of top-level workPosition properties (or ``*``), in request order."""
-    props = model.TYPES[model.ENTITY_TYPE].props
+    props = graph_types.TYPES[graph_types.ENTITY_TYPE].props
     names: list[str] = []
     for part in value.split(","):
         name = part.strip()
@@ -78,14 +78,14 @@ def parse_select(value: str) -> tuple[str, ...]:
         else:
             raise QueryError(
                 f"Could not find a property named '{name[:100] or '(empty)'}' on type "
-                f"'{model.NAMESPACE}.{model.ENTITY_TYPE}' ($select)."
+                f"'{graph_types.NAMESPACE}.{graph_types.ENTITY_TYPE}' ($select)."
             )
     return tuple(dict.fromkeys(names))
 
 
 def parse_count(name: str, value: str) -> int:
     """A non-negative Int32 written in plain digits."""
-    if not _UINT_RE.fullmatch(value) or int(value) > model.INT32_MAX:
+    if not _UINT_RE.fullmatch(value) or int(value) > graph_types.INT32_MAX:
         raise QueryError(
             f"Invalid value '{value[:50]}' for query option '{name}': "
             "expected a non-negative integer."
