@@ -1,7 +1,9 @@
 """Table of contents of the pytest plugins; nothing else lives here."""
 
 pytest_plugins = [
-    "positions_harness.empty_run",
-    "positions_harness.plugin",
-    "positions_harness.fixtures",
+    "positions_harness.run.empty_run",
+    "positions_harness.run.options",
+    "positions_harness.run.plugin",
+    "positions_harness.run.findings",
+    "positions_harness.run.fixtures",
 ]

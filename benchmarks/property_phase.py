@@ -39,11 +39,11 @@ from typing import Any
 
 import requests
 
-from positions_harness.check_requirements import STATEFUL_CHECKS
+from positions_harness.config.profiles import PROFILES, property_profile
 from positions_harness.locations import REPO_ROOT, SPEC_PATH
-from positions_harness.profiles import PROFILES, property_profile
-from positions_harness.property_schema import schemathesis_settings
-from positions_harness.reference_process import BundledReference
+from positions_harness.property.check_requirements import STATEFUL_CHECKS
+from positions_harness.property.schema import schemathesis_settings
+from positions_harness.run.reference_process import BundledReference
 
 TOKEN = "bench-token"
 TEST_CASE_HEADER = "x-schemathesis-testcaseid"

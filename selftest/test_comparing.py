@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from positions_harness.compare import echo_differences, is_later, parse_rfc3339
+from positions_harness.checks.compare import echo_differences, is_later
+from positions_harness.contract.instants import parse_rfc3339
 
 SENT = {
     "detail": {"jobTitle": "Инженер 🚀", "layer": 3, "startMonthYear": "2020-01-01"},

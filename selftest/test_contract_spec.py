@@ -6,8 +6,8 @@ import pytest
 import schemathesis
 from openapi_spec_validator import validate
 
-from positions_harness.catalogue import load_catalogue
-from positions_harness.contract import load_contract
+from positions_harness.contract.catalogue import load_catalogue
+from positions_harness.contract.spec import load_contract
 from positions_harness.locations import SPEC_PATH
 
 CONTRACT = load_contract()

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from positions_harness.cli import main
-from positions_harness.contract import load_contract
+from positions_harness.contract.spec import load_contract
 from positions_harness.drift.compare import find_drift
 from positions_harness.drift.kinds import Kind, compatible, doc_kind, spec_kind
 from positions_harness.drift.markdown_pages import DocPage

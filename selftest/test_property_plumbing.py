@@ -10,7 +10,17 @@ import schemathesis
 from schemathesis.core.failures import AcceptedNegativeData
 from schemathesis.specs.openapi.checks import AuthScenario, IgnoredAuth
 
-from positions_harness.check_requirements import (
+from positions_harness.checks.expect import RequirementViolation, merged_violation
+from positions_harness.config.harness_config import PROFILES as PROFILE_NAMES
+from positions_harness.config.profiles import (
+    COVERAGE_SCOPES,
+    PROFILES,
+    parse_overrides,
+    property_profile,
+)
+from positions_harness.contract.spec import load_contract
+from positions_harness.errors import ConfigError
+from positions_harness.property.check_requirements import (
     CHECK_REQUIREMENTS,
     NO_BODY,
     STATEFUL_CHECKS,
@@ -18,20 +28,15 @@ from positions_harness.check_requirements import (
     requirements_broken,
     requirements_checked,
 )
-from positions_harness.client import GraphClient
-from positions_harness.config import PROFILES as PROFILE_NAMES
-from positions_harness.contract import load_contract
-from positions_harness.errors import ConfigError
-from positions_harness.profiles import COVERAGE_SCOPES, PROFILES, parse_overrides, property_profile
-from positions_harness.property_schema import (
+from positions_harness.property.client_transport import WITH_TOKEN
+from positions_harness.property.schema import (
     load_contract_schema,
     outside_the_contract,
     schemathesis_settings,
 )
-from positions_harness.redaction import Secret
-from positions_harness.schema_transport import WITH_TOKEN
-from positions_harness.time_budget import RunBudget
-from positions_harness.verdict import RequirementViolation, merged_violation
+from positions_harness.property.time_budget import RunBudget
+from positions_harness.transport.client import GraphClient
+from positions_harness.transport.redaction import Secret
 from positions_reference import create_app
 
 from .support.servers import serving
@@ -99,7 +104,7 @@ def test_every_check_failure_lands_on_a_requirement_its_test_names():
     statuses = [200, 201, 204, 400, 401, 404, 415, 500]
     bodies = [NO_BODY, None, {"isCurrent": True}] + [b for _, b, _, _ in INVALID_BODIES]
     for (method, path), status, body in itertools.product(OPERATIONS, statuses, bodies):
-        # Invalid input is generated for request bodies only (property_schema.py).
+        # Invalid input is generated for request bodies only (property/schema.py).
         for check, negative in itertools.product(STATEFUL_CHECKS, [False, method in BODIES]):
             if negative is False and CHECK_REQUIREMENTS[check] == "invalid-input":
                 continue

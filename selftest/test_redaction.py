@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from positions_harness.redaction import REDACTED, Redactor
+from positions_harness.transport.redaction import REDACTED, Redactor
 
 JWT_LIKE = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJncmFwaCJ9.c2lnbmF0dXJl"
 

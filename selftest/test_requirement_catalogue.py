@@ -9,11 +9,11 @@ import sys
 import pytest
 import yaml
 
-from positions_harness.catalogue import load_catalogue, parse_catalogue
-from positions_harness.contract import load_contract
+from positions_harness.contract.catalogue import load_catalogue, parse_catalogue
+from positions_harness.contract.requirement_marker import marker_problem
+from positions_harness.contract.spec import load_contract
 from positions_harness.errors import ConfigError
 from positions_harness.locations import REPO_ROOT, REQUIREMENTS_PATH, SUITES_DIR
-from positions_harness.plugin import marker_problem
 
 CATALOGUE = load_catalogue()
 

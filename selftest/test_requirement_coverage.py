@@ -3,8 +3,8 @@ each check names the requirements it decides."""
 
 from __future__ import annotations
 
-from positions_harness.catalogue import load_catalogue
-from positions_harness.coverage import (
+from positions_harness.contract.catalogue import load_catalogue
+from positions_harness.contract.coverage import (
     COVERED,
     EXTERNAL,
     UNCOVERED,

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from positions_harness.locations import REPO_ROOT
-from positions_harness.safety import RUN_TAG_PREFIX
+from positions_harness.transport.safety import RUN_TAG_PREFIX
 from positions_reference import create_app
 
 from .support.harness_run import assert_one_plain_sentence, clean_environment, run_harness

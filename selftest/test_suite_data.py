@@ -8,11 +8,15 @@ import json
 
 import pytest
 
-from positions_harness import samples
-from positions_harness.catalogue import load_catalogue
-from positions_harness.contract import load_contract
-from positions_harness.example_replay import RESPONSE_OPERATIONS, with_value_at, writable_part
-from positions_harness.invalid_input import CASES, JSON_WITH_PARAMETERS
+from positions_harness.checks import samples
+from positions_harness.checks.example_replay import (
+    RESPONSE_OPERATIONS,
+    with_value_at,
+    writable_part,
+)
+from positions_harness.checks.invalid_input import CASES, JSON_WITH_PARAMETERS
+from positions_harness.contract.catalogue import load_catalogue
+from positions_harness.contract.spec import load_contract
 
 CONTRACT = load_contract()
 CATALOGUE = load_catalogue()

@@ -9,11 +9,11 @@ import sys
 import pytest
 
 from positions_harness.cli import main
-from positions_harness.config import resolve_config
+from positions_harness.config.harness_config import resolve_config
+from positions_harness.config.target_listing import list_targets
+from positions_harness.config.targets import load_target, parse_target
 from positions_harness.errors import ConfigError
 from positions_harness.locations import TARGETS_DIR
-from positions_harness.target_listing import list_targets
-from positions_harness.targets import load_target, parse_target
 
 
 @pytest.mark.parametrize("path", sorted(TARGETS_DIR.glob("*.yaml")), ids=lambda p: p.stem)

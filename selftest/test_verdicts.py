@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
-from positions_harness.catalogue import load_catalogue
+from positions_harness.checks.expect import RequirementViolation
+from positions_harness.config.targets import KnownDeviation
+from positions_harness.contract.catalogue import load_catalogue
 from positions_harness.errors import BudgetExhausted
-from positions_harness.plugin import NOT_CLAIMED, classify, incomplete_sentence
-from positions_harness.results import Finding, RunResults
-from positions_harness.targets import KnownDeviation
-from positions_harness.verdict import RequirementViolation
+from positions_harness.run.findings import NOT_CLAIMED, classify
+from positions_harness.run.recorder import incomplete_sentence
+from positions_harness.verdict.results import Finding, RunResults
 
 IDS = ("POS-CREATE-001", "POS-CREATE-003", "POS-GET-002")
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from positions_harness.plugin import is_suite_item, requirement_ids
-from positions_harness.verdict import check_log
+from positions_harness.checks.expect import check_log
+from positions_harness.contract.requirement_marker import is_suite_item, requirement_ids
 
 AUDIT_FILE_ENV = "MARKER_AUDIT_FILE"
 _audit: dict[str, dict[str, list[str]]] = {}

@@ -23,26 +23,20 @@ from pathlib import Path
 
 import pytest
 
-from .config import RUN_ID_ENV, resolve_config
-from .contract import load_contract
-from .coverage import coverage_report, render_coverage
+from .config.harness_config import RUN_ID_ENV, resolve_config
+from .config.target_listing import list_targets, render_targets_json, render_targets_text
+from .contract.coverage import coverage_report, render_coverage
+from .contract.spec import load_contract
 from .drift.compare import find_drift
 from .drift.report import render_markdown as render_drift_markdown
 from .drift.report import render_text as render_drift_text
-from .errors import (
-    EXIT_NONCONFORMING,
-    EXIT_PASSED,
-    EXIT_RUN_INCOMPLETE,
-    ConfigError,
-    HarnessError,
-)
+from .errors import EXIT_NONCONFORMING, EXIT_PASSED, EXIT_RUN_INCOMPLETE, ConfigError, HarnessError
 from .locations import REPO_ROOT, REPORTS_DIR, SPEC_PATH, SUITES_DIR
-from .redaction import Redactor, scrub_tree
 from .reporting import runs
 from .reporting.allure_html import build_allure_report
-from .session import HarnessSession
-from .sweep import sweep as sweep_leftovers
-from .target_listing import list_targets, render_targets_json, render_targets_text
+from .run.session import HarnessSession
+from .run.sweep import sweep as sweep_leftovers
+from .transport.redaction import Redactor, scrub_tree
 
 
 def _parser() -> argparse.ArgumentParser:

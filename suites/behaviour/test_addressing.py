@@ -8,31 +8,26 @@ from typing import Any
 
 import pytest
 
-from positions_harness import samples
-from positions_harness.checks import (
+from positions_harness.checks import samples
+from positions_harness.checks.answers import describe, json_body, refused, status_is, succeeded
+from positions_harness.checks.expect import expect
+from positions_harness.checks.listing import item_with_id, listed
+from positions_harness.checks.persistence import (
     as_it_was,
-    describe,
-    echoed,
     fetched,
     given_deletion,
     given_position,
-    item_with_id,
-    json_body,
-    listed,
     listed_position,
-    refused,
-    status_is,
-    succeeded,
 )
-from positions_harness.positions_api import (
+from positions_harness.checks.position_shape import echoed
+from positions_harness.checks.positions_api import (
     ITEM_OPERATIONS,
     ME,
     OPERATIONS,
     USERS_BY_ID,
     USERS_BY_UPN,
 )
-from positions_harness.suite_params import FORM_REQUIREMENTS, addressing_forms
-from positions_harness.verdict import expect
+from positions_harness.checks.suite_params import FORM_REQUIREMENTS, addressing_forms
 
 USERS_FORMS = (USERS_BY_ID, USERS_BY_UPN)
 NOT_FOUND_IDS = ("POS-ERR-001", "POS-ERR-002")

@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 
-from positions_harness import samples
-from positions_harness.checks import as_it_was, echoed, fetched, given_position, refused, snapshot
-from positions_harness.positions_api import OPERATIONS
+from positions_harness.checks import samples
+from positions_harness.checks.answers import refused
+from positions_harness.checks.persistence import as_it_was, fetched, given_position, snapshot
+from positions_harness.checks.position_shape import echoed
+from positions_harness.checks.positions_api import OPERATIONS
 
 AUTH_ERROR = ("POS-AUTH-003", "POS-ERR-001")
 MALFORMED = {

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from positions_harness import samples
-from positions_harness.checks import echoed, fetched, position_from, succeeded
-from positions_harness.suite_params import FORM_REQUIREMENTS, addressing_forms, case
-from positions_harness.verdict import expect
+from positions_harness.checks import samples
+from positions_harness.checks.answers import succeeded
+from positions_harness.checks.expect import expect
+from positions_harness.checks.persistence import fetched
+from positions_harness.checks.position_shape import echoed, position_from
+from positions_harness.checks.suite_params import FORM_REQUIREMENTS, addressing_forms, case
 
 TEXT_CASES = [
     case(

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from positions_harness import samples
-from positions_harness.checks import (
-    describe,
-    given_deletion,
-    given_position,
-    not_found_anymore,
-    refused,
-    status_is,
-)
-from positions_harness.verdict import expect
+from positions_harness.checks import samples
+from positions_harness.checks.answers import describe, refused, status_is
+from positions_harness.checks.expect import expect
+from positions_harness.checks.persistence import given_deletion, given_position, not_found_anymore
 
 
 @pytest.mark.requirement("POS-DELETE-001")

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from positions_harness import samples
-from positions_harness.checks import given_position, json_body, refused, without_server_error
+from positions_harness.checks import samples
+from positions_harness.checks.answers import json_body, refused, without_server_error
+from positions_harness.checks.persistence import given_position
 
 CLIENT_ERRORS = tuple(range(400, 500))
 

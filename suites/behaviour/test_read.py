@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from positions_harness import samples
-from positions_harness.checks import (
-    PreconditionFailed,
-    echoed,
-    fetched,
-    given_position,
-    is_position,
-    item_with_id,
-    listed,
-    listed_position,
-    position_from,
-)
-from positions_harness.verdict import expect
+from positions_harness.checks import samples
+from positions_harness.checks.expect import PreconditionFailed, expect
+from positions_harness.checks.listing import item_with_id, listed
+from positions_harness.checks.persistence import fetched, given_position, listed_position
+from positions_harness.checks.position_shape import echoed, is_position, position_from
 
 SELECTED = ("detail", "isCurrent")
 SELECT = ",".join(SELECTED)

@@ -9,21 +9,20 @@ from typing import Any
 
 import pytest
 
-from positions_harness import samples
-from positions_harness.checks import (
+from positions_harness.checks import samples
+from positions_harness.checks.compare import echo_differences, is_later, rfc3339_sort_key
+from positions_harness.checks.expect import expect
+from positions_harness.checks.listing import listed
+from positions_harness.checks.persistence import fetched, given_position, listed_position
+from positions_harness.checks.position_shape import (
     SERVER_MANAGED,
-    fetched,
-    given_position,
     identity_sets,
-    listed,
-    listed_position,
     position_from,
     position_or_refusal,
     server_stamps,
     wait_out_timestamp_precision,
 )
-from positions_harness.compare import echo_differences, is_later, parse_rfc3339, rfc3339_sort_key
-from positions_harness.verdict import expect
+from positions_harness.contract.instants import parse_rfc3339
 
 CLIENT_IDENTITY = {
     "user": {"id": "00000000-0000-0000-0000-0000000000c1", "displayName": "Written By The Client"}

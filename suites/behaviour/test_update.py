@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from positions_harness import samples
-from positions_harness.checks import (
+from positions_harness.checks import samples
+from positions_harness.checks.answers import status_is
+from positions_harness.checks.expect import expect
+from positions_harness.checks.persistence import (
     as_it_was,
-    echoed,
     fetched,
     given_position,
-    is_cleared,
-    is_position,
     listed_position,
-    position_from,
     snapshot,
-    status_is,
 )
-from positions_harness.verdict import expect
+from positions_harness.checks.position_shape import echoed, is_cleared, is_position, position_from
 
 # Top-level changes to the full sample position (which has isCurrent false, audience organization).
 TOP_LEVEL_CHANGES = {

@@ -1,6 +1,6 @@
 """Validation: invalid input is refused with 400 (or 415 for a foreign media type) and a Graph
 error body, on create and on update, and a refused update changes nothing; application/json with
-parameters is JSON. The cases are data: positions_harness.invalid_input."""
+parameters is JSON. The cases are data: positions_harness.checks.invalid_input."""
 
 from __future__ import annotations
 
@@ -8,21 +8,14 @@ import json
 
 import pytest
 
-from positions_harness import samples
-from positions_harness.checks import (
-    accepted_position,
-    as_it_was,
-    echoed,
-    fetched,
-    given_position,
-    position_or_refusal,
-    refused,
-    snapshot,
-)
-from positions_harness.compare import echo_differences
-from positions_harness.invalid_input import CASES, JSON_WITH_PARAMETERS
-from positions_harness.suite_params import case
-from positions_harness.verdict import expect
+from positions_harness.checks import samples
+from positions_harness.checks.answers import refused
+from positions_harness.checks.compare import echo_differences
+from positions_harness.checks.expect import expect
+from positions_harness.checks.invalid_input import CASES, JSON_WITH_PARAMETERS
+from positions_harness.checks.persistence import as_it_was, fetched, given_position, snapshot
+from positions_harness.checks.position_shape import accepted_position, echoed, position_or_refusal
+from positions_harness.checks.suite_params import case
 
 ON_CREATE = [case(c, c.requirement, "POS-ERR-001", "POS-ERR-002", id=c.name) for c in CASES]
 # An update is also checked to have changed nothing, which reads the position back.

@@ -3,7 +3,7 @@
 The cases are the examples in openapi/positions.yaml, never copies: request `examples` are valid
 documented bodies replayed as positive cases; `x-doc-examples` marked `expect: invalid` are doc
 defects (placeholder values) replayed as input a conforming service must refuse. Response
-examples are replayed by writing the part a client may set (positions_harness.example_replay)
+examples are replayed by writing the part a client may set (positions_harness.checks.example_replay)
 and checking the service gives it back; server-generated values are checked for shape only, and
 placeholder values in them are replayed as invalid input, never as expected output.
 """
@@ -15,33 +15,40 @@ from typing import Any
 
 import pytest
 
-from positions_harness.checks import (
-    POSITION_SCHEMA,
-    as_it_was,
+from positions_harness.checks.answers import (
     conforms,
-    created_position,
     describe,
-    echoed,
-    given_position,
     graph_error,
-    is_position,
-    item_with_id,
     json_body,
-    listed,
-    not_found_anymore,
-    position_from,
     refused,
+    status_is,
+)
+from positions_harness.checks.compare import is_later
+from positions_harness.checks.example_replay import (
+    RESPONSE_OPERATIONS,
+    with_value_at,
+    writable_part,
+)
+from positions_harness.checks.expect import expect
+from positions_harness.checks.listing import item_with_id, listed
+from positions_harness.checks.persistence import (
+    as_it_was,
+    given_position,
+    not_found_anymore,
+    snapshot,
+)
+from positions_harness.checks.position_shape import (
+    POSITION_SCHEMA,
+    created_position,
+    echoed,
+    is_position,
+    position_from,
     server_generated,
     server_stamps,
-    snapshot,
-    status_is,
     wait_out_timestamp_precision,
     without_server_managed,
 )
-from positions_harness.compare import is_later
-from positions_harness.contract import DocExample, ResponseExample, load_contract
-from positions_harness.example_replay import RESPONSE_OPERATIONS, with_value_at, writable_part
-from positions_harness.verdict import expect
+from positions_harness.contract.spec import DocExample, ResponseExample, load_contract
 
 CONTRACT = load_contract()
 CREATE_EXAMPLES = CONTRACT.doc_examples("createMyPosition")

@@ -10,24 +10,29 @@ from collections.abc import Callable, Iterator
 import pytest
 from schemathesis import BaseSchema, Case
 
-from positions_harness.check_requirements import STATELESS_CHECKS
-from positions_harness.checks import describe
-from positions_harness.client import GraphClient
-from positions_harness.linked_sequences import (
+from positions_harness.checks.answers import describe
+from positions_harness.checks.expect import RequirementViolation
+from positions_harness.checks.positions_api import (
+    ME,
+    USERS_BY_ID,
+    USERS_BY_UPN,
+    PositionsApi,
+    TargetUser,
+)
+from positions_harness.config.profiles import PropertyProfile, property_profile
+from positions_harness.property.check_requirements import STATELESS_CHECKS
+from positions_harness.property.client_transport import WITH_TOKEN
+from positions_harness.property.judge import judge
+from positions_harness.property.linked_sequences import (
     SCENARIOS_PER_BATCH,
     linked_sequences_machine,
     run_scenarios,
     stateful_settings,
 )
-from positions_harness.plugin import harness_config
-from positions_harness.positions_api import ME, USERS_BY_ID, USERS_BY_UPN, PositionsApi
-from positions_harness.preflight import TargetUser
-from positions_harness.profiles import PropertyProfile, property_profile
-from positions_harness.property_schema import load_contract_schema, restricted_to
-from positions_harness.property_verdict import judge
-from positions_harness.schema_transport import WITH_TOKEN
-from positions_harness.time_budget import RunBudget
-from positions_harness.verdict import RequirementViolation
+from positions_harness.property.schema import load_contract_schema, restricted_to
+from positions_harness.property.time_budget import RunBudget
+from positions_harness.run.options import harness_config
+from positions_harness.transport.client import GraphClient
 
 # The position the generated reads and updates address; every generated delete gets its own.
 EXISTING_POSITION = {

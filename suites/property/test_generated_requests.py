@@ -3,7 +3,7 @@
 Schemathesis generates requests from openapi/positions.yaml (documented examples, boundary and
 invalid values keyword by keyword, random cases); each goes through the harness client with
 the target user and an existing position in the path, and its answer is judged by the checks
-in positions_harness.check_requirements, each failure landing on the requirement it breaks.
+in positions_harness.property.check_requirements, each failure landing on the requirement it breaks.
 Deletes have tests of their own, so a target that does not claim delete keeps the others.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 
-from positions_harness.check_requirements import STATELESS_CHECKS, marker_ids
+from positions_harness.property.check_requirements import STATELESS_CHECKS, marker_ids
 
 ME, USERS = "^/me", "^/users/"
 BY_ID, BY_UPN = "POS-ADDR-001", "POS-ADDR-002"

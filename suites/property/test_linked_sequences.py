@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from positions_harness.check_requirements import STATEFUL_CHECKS, marker_ids
+from positions_harness.property.check_requirements import STATEFUL_CHECKS, marker_ids
 
 SEQUENCE_OPERATIONS = "^/me/profile/positions"
 

@@ -19,8 +19,8 @@ from typing import Any
 
 import jsonschema
 
-from .checks import SERVER_MANAGED
-from .contract import Contract
+from ..contract.spec import Contract
+from .position_shape import SERVER_MANAGED
 
 CREATE_SCHEMA = "workPositionCreate"
 # The operations whose documented responses show positions; the examples suite replays each

@@ -58,3 +58,11 @@ def expect(requirement_ids: str | tuple[str, ...], condition: object, message: s
         raise RequirementViolation(requirement_ids, message)
     ids = (requirement_ids,) if isinstance(requirement_ids, str) else requirement_ids
     check_log.passed.extend(ids)
+
+
+class PreconditionFailed(Exception):
+    """A step a check relies on did not work (e.g. the create before an update).
+
+    It is not a verdict on the requirement under test: the run reports the test's requirements
+    as `error` (could not be checked), and the step's own requirement fails in its own test.
+    """

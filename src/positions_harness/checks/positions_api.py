@@ -9,8 +9,7 @@ from typing import Any
 
 import requests
 
-from .client import GraphClient
-from .preflight import TargetUser
+from ..transport.client import GraphClient
 
 ME, USERS_BY_ID, USERS_BY_UPN = "me", "users-by-id", "users-by-upn"
 ADDRESSING_FORMS = (ME, USERS_BY_ID, USERS_BY_UPN)
@@ -78,3 +77,9 @@ class PositionsApi:
         """Sends `operation` (to `position_id` when it addresses one position)."""
         path = self.item(position_id, via) if operation.on_item else self.collection(via)
         return self.client.request(operation.method, path, json=operation.body, **kwargs)
+
+
+@dataclass(frozen=True)
+class TargetUser:
+    id: str | None
+    upn: str | None

@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .credentials import token_from_provider
-from .errors import ConfigError
-from .locations import REPORTS_DIR
+from ..errors import ConfigError
+from ..locations import REPORTS_DIR
+from ..transport.credentials import token_from_provider
+from ..transport.redaction import Secret
 from .profiles import PROFILES as PROPERTY_PROFILES
-from .redaction import Secret
 from .targets import TargetProfile, load_target
 
 PROFILES = tuple(PROPERTY_PROFILES)  # quick, default, nightly (profiles.py)

@@ -16,7 +16,7 @@ import dataclasses
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 # Where the coverage phase walks the schema: the invalid create bodies on /me only, every /me

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .locations import TARGETS_DIR
+from ..locations import TARGETS_DIR
 from .targets import TargetProfile, load_target
 
 

@@ -9,8 +9,9 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError
-from .locations import TARGETS_DIR
+from ..errors import ConfigError
+from ..locations import TARGETS_DIR
+from ..transport.limits import Limits
 from .profiles import parse_overrides
 
 # Features a target may leave unclaimed; requirements name them in their `feature` field.
@@ -42,21 +43,12 @@ class KnownDeviation:
 
 
 @dataclass(frozen=True)
-class Limits:
-    timeout_seconds: float = 10.0
-    request_budget: int = 5000
-    rate_limit_per_second: float | None = None
-    max_retry_wait_seconds: float = 30.0
-    retry_budget_seconds: float = 120.0
-
-
-@dataclass(frozen=True)
 class TargetProfile:
     name: str
     description: str = ""
     base_url: str | None = None
     token_env: str = "GRAPH_TOKEN"
-    token_provider: str | None = None  # e.g. azure-client-credentials (see credentials.py)
+    token_provider: str | None = None  # e.g. azure-client-credentials (transport/credentials)
     user_id: str | None = None
     user_upn: str | None = None
     unclaimed: frozenset[str] = frozenset()

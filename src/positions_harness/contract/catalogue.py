@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError
-from .locations import REQUIREMENTS_PATH
+from ..errors import ConfigError
+from ..locations import REQUIREMENTS_PATH
 
 LEVELS = ("MUST", "SHOULD")
 ID_PATTERN = re.compile(r"^POS-[A-Z]+-\d{3}$")

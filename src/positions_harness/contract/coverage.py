@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from ..errors import ConfigError
+from ..locations import REPO_ROOT, SUITES_DIR
 from .catalogue import Catalogue, Requirement, load_catalogue
-from .errors import ConfigError
-from .locations import REPO_ROOT, SUITES_DIR
-from .plugin import MARKER, marker_problem
+from .requirement_marker import MARKER, marker_problem
 
-RUN_PLUGIN = "positions_harness.plugin"
+RUN_PLUGIN = "positions_harness.run.plugin"
 COVERED, EXTERNAL, UNCOVERED = "covered", "external", "uncovered"
 
 

@@ -13,8 +13,8 @@ import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from .compare import DATE, parse_rfc3339
-from .locations import SPEC_PATH
+from ..locations import SPEC_PATH
+from .instants import DATE, parse_rfc3339
 
 SPEC_URI = "urn:graph-positions:openapi"
 FORMATS = jsonschema.FormatChecker(formats=())

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..contract import Contract
+from ..contract.spec import Contract
+from .differences import Difference, DriftReport, merged
 from .kinds import Kind, compatible, doc_kind, spec_kind, type_name
 from .markdown_pages import DocExample, DocPage, DocProperty
 
@@ -25,30 +25,6 @@ TABLE_SECTIONS = ("properties", "request body")
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 
-@dataclass(frozen=True)
-class Difference:
-    """One way the docs and the spec disagree."""
-
-    aspect: str  # page, path, status, property, type, enum, example
-    page: str
-    subject: str  # e.g. "POST /users/{}/profile/positions", "grade", "request example"
-    docs: str  # what the docs say
-    spec: str  # what the spec says
-    schemas: tuple[str, ...] = ()  # the spec schemas concerned, for property-level differences
-
-    def sentence(self) -> str:
-        where = f" ({', '.join(self.schemas)})" if self.schemas else ""
-        said = f"docs {self.docs}; spec {self.spec}."
-        return f"[{self.aspect}] {self.page}: {self.subject}{where}: {said}"
-
-
-@dataclass(frozen=True)
-class DriftReport:
-    differences: list[Difference]
-    pages_compared: list[str]
-    sources_not_compared: list[str]
-
-
 def find_drift(contract: Contract, docs_root: Path) -> DriftReport:
     """Every difference between the cited pages under `docs_root` and the contract."""
     comparer = _Comparer(contract, docs_root)
@@ -56,7 +32,7 @@ def find_drift(contract: Contract, docs_root: Path) -> DriftReport:
     comparer.compare_schemas()
     comparer.note_other_citations()
     return DriftReport(
-        _merged(comparer.differences), sorted(comparer.pages_read), sorted(comparer.not_compared)
+        merged(comparer.differences), sorted(comparer.pages_read), sorted(comparer.not_compared)
     )
 
 
@@ -294,15 +270,3 @@ def _differing_paths(left: Any, right: Any, prefix: str = "") -> list[str]:
             for p in _differing_paths(a, b, f"{prefix}[{i}]")
         ]
     return [] if left == right else [here]
-
-
-def _merged(differences: list[Difference]) -> list[Difference]:
-    """One entry per fact: the same difference found through several schemas is listed once."""
-    schemas: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for d in differences:
-        key = (d.aspect, d.page, d.subject, d.docs, d.spec)
-        schemas[key] += [s for s in d.schemas if s not in schemas[key]]
-    return sorted(
-        (Difference(*key, tuple(found)) for key, found in schemas.items()),
-        key=lambda d: (d.page, d.aspect, d.subject),
-    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .compare import DriftReport
+from .differences import DriftReport
 
 
 def render_text(report: DriftReport) -> str:

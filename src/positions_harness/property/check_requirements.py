@@ -21,7 +21,7 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
-from .contract import Contract, load_contract
+from ..contract.spec import Contract, load_contract
 
 SERVER_ERROR, ERROR_BODY, POSITION_BODY, ME_BODY = (
     "POS-ERR-002",

@@ -20,7 +20,7 @@ from schemathesis import BaseSchema, Case, Response
 from schemathesis.core import NotSet
 from schemathesis.transport.requests import REQUESTS_TRANSPORT, RequestsTransport
 
-from .client import GraphClient
+from ..transport.client import GraphClient
 
 
 class _HarnessToken:

@@ -11,8 +11,8 @@ from schemathesis import BaseSchema, Case, CheckResult, Response
 from schemathesis.core import NotSet
 from schemathesis.core.failures import FailureGroup
 
+from ..checks.expect import RequirementViolation
 from .check_requirements import CHECK_REQUIREMENTS, NO_BODY, SUCCESS, requirements_broken
-from .verdict import RequirementViolation
 
 AUTH_CHECK = "ignored_auth"
 

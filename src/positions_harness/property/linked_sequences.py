@@ -12,11 +12,11 @@ from schemathesis import BaseSchema, Case, Response
 from schemathesis.generation.stateful import run_state_machine_as_test
 from schemathesis.generation.stateful.state_machine import APIStateMachine
 
+from ..checks.expect import RequirementViolation
+from ..config.profiles import PropertyProfile
 from .check_requirements import STATEFUL_CHECKS
-from .profiles import PropertyProfile
-from .property_verdict import judge
-from .schema_transport import WITH_TOKEN
-from .verdict import RequirementViolation
+from .client_transport import WITH_TOKEN
+from .judge import judge
 
 SCENARIOS_PER_BATCH = 10  # the time budget is checked between batches
 

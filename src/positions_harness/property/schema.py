@@ -17,14 +17,14 @@ from schemathesis.core.failures import AcceptedNegativeData, Failure
 from schemathesis.filters import FilterSet
 from schemathesis.specs.openapi.checks import AuthScenario, IgnoredAuth
 
+from ..checks.position_shape import SERVER_MANAGED
+from ..config.profiles import PropertyProfile
+from ..contract.spec import load_contract
+from ..locations import SPEC_PATH
+from ..transport.client import GraphClient
 from .check_requirements import REQUEST_SCHEMAS
-from .checks import SERVER_MANAGED
-from .client import GraphClient
-from .contract import load_contract
-from .locations import SPEC_PATH
-from .profiles import PropertyProfile
-from .property_verdict import CHECK_OUTCOMES
-from .schema_transport import bind_to_client
+from .client_transport import bind_to_client
+from .judge import CHECK_OUTCOMES
 
 # Statuses a conforming service may answer. A valid request on real data (the target user, an
 # existing position) must succeed; invalid input must be refused with 400 (or 413/415 for size

@@ -1,1 +1,6 @@
-"""Everything a run leaves for people and machines: conformance.json/.md/.html, diffs, matrices."""
+"""Reports of runs, for people and machines: conformance.json (with its schema), .md and .html,
+the Allure HTML site, and across runs the diff and the vendor matrix. It reads results and
+never talks to a target.
+
+May import: `verdict`, `config`, `contract`, `errors`, `locations`.
+"""

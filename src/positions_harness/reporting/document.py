@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..config import HarnessConfig
+from ..config.harness_config import HarnessConfig
 from ..locations import REPO_ROOT, SPEC_PATH
-from ..results import RunResults
+from ..verdict.results import RunResults
 
 SCHEMA_VERSION = 1
 FAILING = ("failed", "error", "inconclusive", "known_deviation")

@@ -11,9 +11,9 @@ from typing import Any
 
 import jsonschema
 
-from ..config import HarnessConfig
+from ..config.harness_config import HarnessConfig
 from ..errors import HarnessError
-from ..results import RunResults
+from ..verdict.results import RunResults
 from .document import build_document
 from .html import render_html
 from .markdown import render_markdown

@@ -11,9 +11,9 @@ import json
 import allure
 from allure_commons.types import AttachmentType
 
-from ..catalogue import Catalogue
-from ..transcript import Exchange
-from .wording import exchange_text
+from ..contract.catalogue import Catalogue
+from ..reporting.wording import exchange_text
+from ..transport.transcript import Exchange
 
 EPIC = "Microsoft Graph beta workPosition"
 

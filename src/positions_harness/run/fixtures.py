@@ -11,16 +11,17 @@ from dataclasses import asdict
 
 import pytest
 
-from .catalogue import Catalogue, load_catalogue
-from .client import GraphClient
-from .contract import Contract, load_contract
-from .errors import HarnessError
-from .plugin import harness_config, is_suite_item, requirement_ids, session_key
-from .positions_api import PositionsApi
-from .preflight import TargetUser
-from .reporting import allure_labels
+from ..checks.positions_api import PositionsApi, TargetUser
+from ..contract.catalogue import Catalogue, load_catalogue
+from ..contract.requirement_marker import is_suite_item, requirement_ids
+from ..contract.spec import Contract, load_contract
+from ..errors import HarnessError
+from ..transport.client import GraphClient
+from ..transport.transcript import Exchange, current_test
+from . import allure_steps
+from .options import harness_config
 from .session import HarnessSession
-from .transcript import Exchange, current_test
+from .stash_keys import session_key
 
 PREFLIGHT, CLEANUP = "(preflight)", "(cleanup)"
 
@@ -70,14 +71,14 @@ def graph(harness_session: HarnessSession, pytestconfig: pytest.Config) -> Graph
 
 def _attach_to_current_test(exchange: Exchange) -> None:
     if exchange.test not in (None, PREFLIGHT, CLEANUP):
-        allure_labels.record_exchange(exchange)
+        allure_steps.record_exchange(exchange)
 
 
 @pytest.fixture(autouse=True)
 def _allure_requirement_labels(request: pytest.FixtureRequest) -> None:
     """Labels each suite test in Allure by area, requirement and level, with doc links."""
     if request.config.getoption("allure_report_dir", None) and is_suite_item(request.node):
-        allure_labels.label_test(requirement_ids(request.node), load_catalogue())
+        allure_steps.label_test(requirement_ids(request.node), load_catalogue())
 
 
 @pytest.fixture(scope="session")

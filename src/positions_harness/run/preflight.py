@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import requests
 
-from .client import GraphClient, ResponseTooLarge
-from .errors import BudgetExhausted, TargetUnusable
-
-
-@dataclass(frozen=True)
-class TargetUser:
-    id: str | None
-    upn: str | None
+from ..checks.positions_api import TargetUser
+from ..errors import BudgetExhausted, TargetUnusable
+from ..transport.client import GraphClient, ResponseTooLarge, json_object
 
 
 def _reason(exc: Exception) -> str:
@@ -67,7 +60,7 @@ def preflight(client: GraphClient, user_id: str | None, user_upn: str | None) ->
             f"{base} refused the token (401 on GET /me); set GRAPH_TOKEN to a valid, unexpired "
             "bearer token for this service."
         )
-    body = _json_object(response)
+    body = json_object(response)
     if status == 200 and body is not None and isinstance(body.get("id"), str) and body["id"]:
         upn = body.get("userPrincipalName")
         return TargetUser(
@@ -85,11 +78,3 @@ def preflight(client: GraphClient, user_id: str | None, user_upn: str | None) ->
         f"{base} answered GET /me with {status}, so the user cannot be discovered; check that "
         "BASE_URL ends with the version path (e.g. /beta) or set GRAPH_USER_ID and GRAPH_USER_UPN."
     )
-
-
-def _json_object(response: requests.Response) -> dict | None:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None

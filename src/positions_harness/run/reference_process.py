@@ -12,8 +12,8 @@ import subprocess
 import sys
 import threading
 
-from .errors import TargetUnusable
-from .locations import SOURCE_DIR
+from ..errors import TargetUnusable
+from ..locations import SOURCE_DIR
 
 ANNOUNCEMENT = "listening on "
 START_TIMEOUT = 20.0

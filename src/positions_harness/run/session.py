@@ -8,16 +8,17 @@ from dataclasses import dataclass, field
 
 import requests
 
-from .client import GraphClient
-from .config import HarnessConfig
-from .errors import BudgetExhausted
-from .ledger import CleanupLedger
-from .preflight import TargetUser, preflight
-from .redaction import Redactor
+from ..checks.positions_api import TargetUser
+from ..config.harness_config import HarnessConfig
+from ..errors import BudgetExhausted
+from ..transport.client import GraphClient
+from ..transport.ledger import CleanupLedger
+from ..transport.redaction import Redactor
+from ..transport.safety import NotClaimed, SafetyPolicy, run_tag
+from ..transport.transcript import Transcript
+from .preflight import preflight
 from .reference_process import BundledReference
-from .safety import NotClaimed, SafetyPolicy, run_tag
 from .sweep import COLLECTION, sweep
-from .transcript import Transcript
 
 
 @dataclass

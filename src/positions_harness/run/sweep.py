@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .client import GraphClient
-from .safety import RUN_TAG_PREFIX, run_tag, tagged_ids
+from ..transport.client import GraphClient
+from ..transport.safety import RUN_TAG_PREFIX, run_tag, tagged_ids
 
 COLLECTION = "/me/profile/positions"
 MAX_PAGES = 100

@@ -12,12 +12,12 @@ from typing import Any
 
 import requests
 
+from ..errors import BudgetExhausted
 from . import interrupts
-from .errors import BudgetExhausted
 from .ledger import CleanupLedger
+from .limits import Limits
 from .redaction import Redactor, Secret
 from .safety import SafetyPolicy, is_collection, position_id_of
-from .targets import Limits
 from .transcript import Exchange, Transcript, current_test
 
 MAX_RESPONSE_BYTES = 10 * 1024 * 1024
@@ -253,7 +253,7 @@ class GraphClient:
             if position_id:
                 self.ledger.forget(position_id)
             return
-        body = _json_object(response)
+        body = json_object(response)
         if method == "POST" and is_collection(path):
             position_id = body.get("id") if body else None
             if isinstance(position_id, str) and position_id:
@@ -282,7 +282,7 @@ def _encode_json(value: Any) -> bytes:
         return jsonlib.dumps(value).encode("ascii")
 
 
-def _json_object(response: requests.Response) -> dict[str, Any] | None:
+def json_object(response: requests.Response) -> dict[str, Any] | None:
     if not response.content:
         return None
     try:

@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Mapping
 from types import ModuleType
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 PROVIDERS = ("azure-client-credentials", "azure-device-code")

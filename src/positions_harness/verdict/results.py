@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalogue import Catalogue
-from .targets import KnownDeviation
+from ..config.targets import KnownDeviation
+from ..contract.catalogue import Catalogue
 
 # Most severe first: a requirement takes the most severe status any of its tests gave it.
 SEVERITY = ("failed", "error", "inconclusive", "passed", "not_claimed", "not_run")

@@ -1,0 +1,85 @@
+"""The steps a check stands on and the reads that prove a write lasted: a position to
+start from, its state before, its deletion, and reading it back by GET and list.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..contract.spec import Contract
+from ..transport.client import json_object
+from .answers import describe, refused
+from .expect import PreconditionFailed, expect
+from .listing import item_with_id, listed
+from .position_shape import position_from
+from .positions_api import ME, PositionsApi
+
+
+def given_position(positions: PositionsApi, body: dict[str, Any], via: str = ME) -> dict[str, Any]:
+    """Creates a position a check starts from; raises PreconditionFailed when that fails.
+
+    Any 2xx with an id will do: the exact status of a create is POS-CREATE-001's business.
+    """
+    response = positions.create(body, via=via)
+    created = json_object(response) if 200 <= response.status_code < 300 else None
+    if created is None or not isinstance(created.get("id"), str) or not created["id"]:
+        raise PreconditionFailed(
+            f"could not create the position the check starts from; {describe(response)}"
+        )
+    return created
+
+
+def snapshot(positions: PositionsApi, position_id: str, via: str = ME) -> dict[str, Any]:
+    """The position as a GET shows it now, to compare with later; PreconditionFailed if it
+    cannot be read."""
+    response = positions.get(position_id, via=via)
+    found = json_object(response) if response.status_code == 200 else None
+    if found is None:
+        raise PreconditionFailed(f"could not read the position back; {describe(response)}")
+    return found
+
+
+def as_it_was(before: dict[str, Any], names: Any) -> dict[str, Any]:
+    """The values `before` showed for the properties `names`, to compare a later view with."""
+    return {name: before.get(name) for name in names}
+
+
+def fetched(
+    positions: PositionsApi,
+    contract: Contract,
+    position_id: str,
+    rid: str | tuple[str, ...],
+    via: str = ME,
+) -> dict[str, Any]:
+    """GET of one position answered 200 with a workPosition."""
+    return position_from(positions.get(position_id, via=via), contract, 200, rid)
+
+
+def listed_position(
+    positions: PositionsApi,
+    contract: Contract,
+    position_id: str,
+    rid: str | tuple[str, ...],
+    via: str = ME,
+) -> dict[str, Any]:
+    """The item of the list with this id; it must be there."""
+    item = item_with_id(listed(positions, contract, via=via), position_id)
+    expect(rid, item is not None, f"position {position_id!r} is not in the list")
+    assert item is not None
+    return item
+
+
+def not_found_anymore(
+    positions: PositionsApi, contract: Contract, position_id: str, rid: str | tuple[str, ...]
+) -> None:
+    """GET answers 404 with a Graph error body and the list does not have the position."""
+    refused(positions.get(position_id), contract, rid, (404,))
+    item = item_with_id(listed(positions, contract), position_id)
+    expect(rid, item is None, f"position {position_id!r} is still in the list: {item!r}"[:500])
+
+
+def given_deletion(positions: PositionsApi, position_id: str, via: str = ME) -> None:
+    """Deletes a position a check needs gone; PreconditionFailed unless the delete succeeded."""
+    response = positions.delete(position_id, via=via)
+    if not 200 <= response.status_code < 300:
+        raise PreconditionFailed(f"could not delete the position; {describe(response)}")

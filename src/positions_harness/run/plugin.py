@@ -1,0 +1,71 @@
+"""The pytest hooks that set up a run: the marker, the recorder, suite tests refused
+without catalogue ids, and unclaimed features skipped.
+
+PYTEST_DONT_REWRITE: imported before pytest starts (by the CLI), so not rewritten.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ..checks.expect import check_log
+from ..contract.catalogue import load_catalogue
+from ..contract.requirement_marker import MARKER, is_suite_item, marker_problem, requirement_ids
+from ..errors import ConfigError
+from ..transport import interrupts
+from ..transport.transcript import current_test
+from ..verdict.results import RunResults
+from .findings import NOT_CLAIMED
+from .options import harness_config
+from .recorder import RequirementRecorder
+from .stash_keys import results_key
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # SIGTERM ends the run like Ctrl-C, and neither cuts a request in half: session fixtures
+    # still tear down, so the cleanup runs and finds every position the run created.
+    interrupts.install()
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(*ids): requirement ids from openapi/requirements.yaml this test checks",
+    )
+    config.pluginmanager.register(RequirementRecorder(config), "positions-requirement-recorder")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    suite_items = [item for item in items if is_suite_item(item)]
+    if not suite_items:
+        return
+    catalogue = load_catalogue()
+    problems = [
+        problem
+        for item in suite_items
+        if (
+            problem := marker_problem(
+                item.nodeid, [m.args for m in item.iter_markers(MARKER)], catalogue
+            )
+        )
+    ]
+    if problems:
+        raise pytest.UsageError(
+            "Suite tests must name catalogue requirements: " + "; ".join(problems[:5])
+        )
+    try:
+        harness = harness_config(config)
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[results_key] = RunResults(catalogue, harness.target.known_deviations)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    current_test.nodeid = item.nodeid
+    check_log.reset()
+    if not is_suite_item(item):
+        return
+    ids = requirement_ids(item)
+    item.user_properties.append(("requirements", " ".join(ids)))  # junit.xml <property>
+    catalogue = load_catalogue()
+    unclaimed = harness_config(item.config).target.unclaimed
+    features = {catalogue[rid].feature for rid in ids} & unclaimed
+    if features:
+        pytest.skip(f"{NOT_CLAIMED}: {', '.join(sorted(features))}")

@@ -1,0 +1,124 @@
+"""Collects the findings of every test report into the run's results, writes the
+report at the end, sets the exit status from the verdict and prints the summary.
+
+PYTEST_DONT_REWRITE: imported before pytest starts (by the CLI), so not rewritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from ..contract.catalogue import load_catalogue
+from ..errors import EXIT_RUN_INCOMPLETE, HarnessError
+from ..reporting.writer import write_run_report
+from ..transport.redaction import Redactor, scrub_tree
+from ..verdict.results import CONFORMING, INCOMPLETE, NONCONFORMING, Finding, RunResults
+from .findings import FINDINGS_ATTRIBUTE
+from .options import harness_config
+from .stash_keys import results_key, session_key
+
+
+class RequirementRecorder:
+    """Collects findings from test reports (also those xdist workers send) into RunResults."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.started = dt.datetime.now(dt.UTC)
+
+    @property
+    def results(self) -> RunResults | None:
+        results = self.config.stash.get(results_key, None)
+        if results is None or hasattr(self.config, "workerinput") or not results.has_findings:
+            return None
+        return results
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        rows = getattr(report, FINDINGS_ATTRIBUTE, None) or ()
+        results = self.config.stash.get(results_key, None)
+        if results is None and rows and not hasattr(self.config, "workerinput"):
+            # The xdist controller collects no items, so pytest_collection_modifyitems did not
+            # make its RunResults; the first report with findings from a worker does.
+            deviations = harness_config(self.config).target.known_deviations
+            results = self.config.stash[results_key] = RunResults(load_catalogue(), deviations)
+        if results is None:
+            return
+        for rid, status, message, evidence in rows:
+            results.add(rid, Finding(report.nodeid, status, message, evidence))
+
+    @pytest.hookimpl(trylast=True)  # after session fixtures are torn down (cleanup done)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        results = self.results
+        if results is None:
+            return
+        harness = harness_config(self.config)
+        opened = self.config.stash.get(session_key, None)
+        base_url = opened.config.base_url if opened is not None else harness.base_url
+        try:
+            write_run_report(
+                harness,
+                results,
+                base_url=base_url,
+                started=self.started,
+                requests_sent=opened.client.requests_sent if opened and opened.client else None,
+            )
+        except (OSError, HarnessError) as exc:  # reports are output: say so, keep the verdict
+            self._write(f"Could not write the report: {exc}")
+        scrub_tree(harness.report_dir, Redactor([harness.token.reveal()]))
+        if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            verdict = results.verdict()
+            session.exitstatus = (
+                pytest.ExitCode.OK
+                if verdict == CONFORMING
+                else pytest.ExitCode.TESTS_FAILED
+                if verdict == NONCONFORMING
+                else EXIT_RUN_INCOMPLETE
+            )
+
+    def _write(self, line: str) -> None:
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(line)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        results = self.results
+        if results is None:
+            return
+        write = terminalreporter.write_line
+        terminalreporter.section("requirements")
+        catalogue = results.catalogue
+        for result in results.requirement_results():
+            requirement = catalogue[result.id]
+            if result.status in ("failed", "error", "inconclusive", "known_deviation"):
+                message = next(
+                    (f.message for f in result.findings if f.status == result.status), ""
+                )
+                write(
+                    f"{result.status.upper():<16} {result.id} [{requirement.level}] "
+                    f"{requirement.statement}"
+                )
+                if message:
+                    write(f"{'':<17}{message.splitlines()[0][:300]}")
+            if result.note and result.status not in ("known_deviation", "external"):
+                write(f"NOTE             {result.id}: {result.note}")
+        levels = ", ".join(
+            f"{level} {c['passed']}/{c['checked']}"
+            for level, c in sorted(results.level_summary().items())
+        )
+        write(f"requirements passed: {levels}; verdict: {results.verdict()}")
+        if results.verdict() == INCOMPLETE:
+            write(incomplete_sentence(results.requirement_results()))
+        write(f"report: {harness_config(self.config).report_dir}")
+
+
+def incomplete_sentence(results: list[Any]) -> str:
+    """Why a run without failures is not a verdict, and what to do about it: one sentence."""
+    undecided = [r.id for r in results if r.status in ("error", "inconclusive")]
+    named = ", ".join(undecided[:5]) + (" ..." if len(undecided) > 5 else "")
+    return (
+        f"positions-harness: the run did not complete: {len(undecided)} requirement(s) could not "
+        f"be decided ({named}); the first error above says why - fix it, or raise the "
+        "profile's limits if the budget ran out, and run again."
+    )
