@@ -33,7 +33,7 @@ def target_profile(tmp_path: Path, url: str, extra: str = "") -> str:
     path = tmp_path / "target.yaml"
     path.write_text(
         f"name: under-test\nbase_url: {url}\n"
-        "limits: {timeout_seconds: 1, retry_budget_seconds: 5, max_retry_wait_seconds: 1}\n" + extra
+        "limits: {timeout_seconds: 1, max_retries: 2, max_retry_wait_seconds: 1}\n" + extra
     )
     return str(path)
 

@@ -54,27 +54,50 @@ def test_unclaimed_features_are_not_claimed_not_failed():
     assert {status for _, status, _ in findings} == {"not_claimed"}
 
 
-def results_with(status: str, deviation: KnownDeviation | None = None) -> RunResults:
-    results = RunResults(load_catalogue(), (deviation,) if deviation else ())
-    results.add("POS-GET-004", Finding("t", status, "m"))
+MUST_ID, SHOULD_ID = "POS-GET-002", "POS-GET-004"
+
+
+def results_with(
+    status: str,
+    deviation: KnownDeviation | None = None,
+    rid: str = MUST_ID,
+    strict: bool = False,
+) -> RunResults:
+    results = RunResults(load_catalogue(), (deviation,) if deviation else (), strict=strict)
+    results.add(rid, Finding("t", status, "m"))
     results.add("POS-GET-001", Finding("t", "passed"))
     return results
 
 
-def test_one_failure_makes_the_run_nonconforming_and_errors_make_it_incomplete():
+def test_one_failed_must_makes_the_run_nonconforming_and_errors_make_it_incomplete():
     assert results_with("passed").verdict() == "conforming"
     assert results_with("failed").verdict() == "nonconforming"
     assert results_with("error").verdict() == "incomplete"
 
 
+def test_a_failed_should_is_a_warning_and_decides_the_verdict_only_when_strict():
+    lenient = results_with("failed", rid=SHOULD_ID)
+    assert lenient.verdict() == "conforming"
+    assert [r.id for r in lenient.warnings()] == [SHOULD_ID]
+    strict = results_with("failed", rid=SHOULD_ID, strict=True)
+    assert strict.verdict() == "nonconforming"
+    assert strict.warnings() == []
+    assert results_with("failed", rid=MUST_ID).warnings() == []
+
+
+def test_a_should_the_run_could_not_decide_leaves_the_verdict_alone_unless_strict():
+    assert results_with("error", rid=SHOULD_ID).verdict() == "conforming"
+    assert results_with("error", rid=SHOULD_ID, strict=True).verdict() == "incomplete"
+
+
 def test_known_deviation_does_not_fail_the_run_until_it_expires():
     today = dt.date(2027, 1, 1)
-    live = KnownDeviation("POS-GET-004", "https://t/1", dt.date(2027, 6, 30))
-    expired = KnownDeviation("POS-GET-004", "https://t/1", dt.date(2026, 6, 30))
+    live = KnownDeviation(MUST_ID, "https://t/1", dt.date(2027, 6, 30))
+    expired = KnownDeviation(MUST_ID, "https://t/1", dt.date(2026, 6, 30))
     assert results_with("failed", live).verdict(today) == "conforming"
     assert results_with("failed", expired).verdict(today) == "nonconforming"
     (passing,) = [
-        r for r in results_with("passed", live).requirement_results(today) if r.id == "POS-GET-004"
+        r for r in results_with("passed", live).requirement_results(today) if r.id == MUST_ID
     ]
     assert "remove it" in passing.note
 

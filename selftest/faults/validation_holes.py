@@ -61,7 +61,6 @@ FAULTS = [
             "POS-VALID-003",
             "POS-VALID-004",
             "POS-VALID-005",
-            "POS-VALID-010",
         },
     ),
     Fault(

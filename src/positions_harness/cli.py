@@ -48,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--target", help="target profile: a name in targets/ or a path (env TARGET)")
     run.add_argument("--profile", help="quick | default | nightly (env PROFILE)")
+    run.add_argument(
+        "--strict",
+        action="store_true",
+        help="a failed SHOULD makes the target nonconforming too (env STRICT=1)",
+    )
     run.add_argument("pytest_args", nargs="*", help="extra pytest arguments (also env PYTEST_ARGS)")
     diff = commands.add_parser("diff", help="compare two runs; exit 1 on a regression")
     diff.add_argument("old", help="older run folder or conformance.json")
@@ -165,11 +170,14 @@ def names_test_paths(pytest_args: list[str]) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     options = {"base_url": args.base_url, "target": args.target, "profile": args.profile}
+    options["strict"] = "1" if args.strict else None
     config = resolve_config(options)
     session = HarnessSession(config).open()  # starts the bundled reference when needed
     try:
         assert session.config.base_url is not None
         os.environ[RUN_ID_ENV] = config.run_id
+        if config.strict:
+            os.environ["STRICT"] = "1"
         os.environ[config.target.token_env] = config.token.reveal()
         report_dir = config.report_dir
         extra_args = [*shlex.split(os.environ.get("PYTEST_ARGS", "")), *args.pytest_args]

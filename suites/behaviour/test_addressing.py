@@ -1,5 +1,6 @@
 """Addressing: /users/{id} and /users/{userPrincipalName} reach the same positions as /me; an
-unknown user or position id answers 404 with a Graph error body; an update never creates."""
+unknown user answers 404 or 403 and an unknown position id 404, with a Graph error body; an update
+never creates."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 
 from positions_harness.checks import samples
+from positions_harness.checks.allowances import UNKNOWN_POSITION, UNKNOWN_USER
 from positions_harness.checks.answers import describe, json_body, refused, status_is, succeeded
 from positions_harness.checks.expect import expect
 from positions_harness.checks.listing import item_with_id, listed
@@ -131,13 +133,13 @@ def test_a_position_deleted_through_the_users_form_is_gone_as_through_me(
 
 @pytest.mark.requirement("POS-ADDR-003", *NOT_FOUND_IDS)
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o.name)
-def test_an_unknown_user_answers_404_with_a_graph_error(operation, graph, contract):
+def test_an_unknown_user_answers_404_or_403_with_a_graph_error(operation, graph, contract):
     collection = f"/users/{unknown_id()}/profile/positions"
     path = f"{collection}/{unknown_id()}" if operation.on_item else collection
 
     response = graph.request(operation.method, path, json=operation.body)
 
-    refused(response, contract, "POS-ADDR-003", (404,))
+    refused(response, contract, "POS-ADDR-003", UNKNOWN_USER)
 
 
 @pytest.mark.requirement("POS-ADDR-004", *NOT_FOUND_IDS)
@@ -149,7 +151,7 @@ def test_an_unknown_position_id_answers_404_with_a_graph_error(operation, positi
 
     if operation.method == "PATCH" and response.status_code < 300:
         positions.client.ledger.record(positions.collection(), position_id)  # clean it up
-    refused(response, contract, "POS-ADDR-004", (404,))
+    refused(response, contract, "POS-ADDR-004", UNKNOWN_POSITION)
 
 
 @pytest.mark.requirement("POS-ADDR-005", "POS-ERR-003", "POS-TYPE-001")

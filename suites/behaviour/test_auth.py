@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from positions_harness.checks import samples
+from positions_harness.checks.allowances import MALFORMED_CREDENTIALS, MISSING_CREDENTIALS
 from positions_harness.checks.answers import refused
 from positions_harness.checks.persistence import as_it_was, fetched, given_position, snapshot
 from positions_harness.checks.position_shape import echoed
@@ -36,7 +37,7 @@ def test_a_request_without_authorization_answers_401_with_a_graph_error(
 
     response = positions.send(operation, before["id"], auth=False)
 
-    refused(response, contract, "POS-AUTH-001", (401,), error_rid=AUTH_ERROR)
+    refused(response, contract, "POS-AUTH-001", MISSING_CREDENTIALS, error_rid=AUTH_ERROR)
     unchanged(positions, contract, before, body, "POS-AUTH-001")
 
 
@@ -51,5 +52,5 @@ def test_a_malformed_authorization_header_answers_401_with_a_graph_error(
 
     response = positions.send(operation, before["id"], auth=header)
 
-    refused(response, contract, "POS-AUTH-002", (401,), error_rid=AUTH_ERROR)
+    refused(response, contract, "POS-AUTH-002", MALFORMED_CREDENTIALS, error_rid=AUTH_ERROR)
     unchanged(positions, contract, before, body, "POS-AUTH-002")

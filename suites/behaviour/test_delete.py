@@ -1,10 +1,12 @@
-"""Delete: 204 with no body; afterwards get is 404 and the list no longer has it; twice is 404."""
+"""Delete: 204 with no body; afterwards get is 404 or 410 and the list no longer has it; twice is
+404 or 410."""
 
 from __future__ import annotations
 
 import pytest
 
 from positions_harness.checks import samples
+from positions_harness.checks.allowances import GONE_AFTER_DELETE
 from positions_harness.checks.answers import describe, refused, status_is
 from positions_harness.checks.expect import expect
 from positions_harness.checks.persistence import given_deletion, given_position, not_found_anymore
@@ -32,10 +34,16 @@ def test_a_deleted_position_is_gone_from_get_and_list(positions, contract):
 
 
 @pytest.mark.requirement("POS-DELETE-003", "POS-ERR-001", "POS-ERR-002")
-def test_deleting_a_position_twice_answers_404(positions, contract):
+def test_deleting_a_position_twice_answers_404_or_410(positions, contract):
     created = given_position(positions, samples.minimal_position())
     given_deletion(positions, created["id"])
 
     again = positions.delete(created["id"])
 
-    refused(again, contract, "POS-DELETE-003", (404,), error_rid=("POS-DELETE-003", "POS-ERR-001"))
+    refused(
+        again,
+        contract,
+        "POS-DELETE-003",
+        GONE_AFTER_DELETE,
+        error_rid=("POS-DELETE-003", "POS-ERR-001"),
+    )

@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 import pytest
 
 from positions_harness.checks import samples
+from positions_harness.checks.allowances import CLIENT_ERROR
 from positions_harness.checks.answers import json_body, refused, without_server_error
 from positions_harness.checks.persistence import given_position
-
-CLIENT_ERRORS = tuple(range(400, 500))
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ def test_a_request_the_api_does_not_define_answers_4xx_with_a_graph_error(
 
     response = graph.request(request_.method, path, params=request_.params, json=request_.body)
 
-    refused(response, contract, "POS-ERR-004", CLIENT_ERRORS)
+    refused(response, contract, "POS-ERR-004", CLIENT_ERROR)
     json_body(response)
 
 

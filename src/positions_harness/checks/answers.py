@@ -9,6 +9,7 @@ from typing import Any
 import requests
 
 from ..contract.spec import Contract
+from .allowances import INVALID_INPUT, TRANSIENT_SERVER_ERRORS, Statuses
 from .expect import RequirementViolation, expect
 
 ERROR_SCHEMA = "odata.errorResponse"
@@ -69,30 +70,27 @@ def requirement_ids(rid: str | tuple[str, ...]) -> tuple[str, ...]:
 
 
 def is_server_error(response: requests.Response) -> bool:
-    """A 5xx other than 503 with Retry-After, which POS-ERR-002 forbids."""
+    """A 5xx POS-ERR-002 forbids: any but the transient ones (503, which the client retries
+    and which outlasted its retries only when the service is down)."""
     status = response.status_code
-    return status >= 500 and not (status == 503 and "Retry-After" in response.headers)
+    return status >= 500 and status not in TRANSIENT_SERVER_ERRORS
 
 
 def refused(
     response: requests.Response,
     contract: Contract,
     rid: str | tuple[str, ...],
-    allowed: tuple[int, ...] = (400,),
+    allowed: Statuses = INVALID_INPUT,
     error_rid: str | tuple[str, ...] = "POS-ERR-001",
 ) -> None:
-    """The request was refused with one of `allowed` and a Graph error body.
+    """The request was refused with a status in `allowed` and a Graph error body.
 
     A 5xx breaks POS-ERR-002 as well as `rid`, so tests using this name POS-ERR-002 too.
     """
     broken = requirement_ids(rid)
     if is_server_error(response):
         broken += ("POS-ERR-002",)
-    expect(
-        broken,
-        response.status_code in allowed,
-        f"expected {' or '.join(map(str, allowed))}; {describe(response)}",
-    )
+    expect(broken, response.status_code in allowed, f"expected {allowed}; {describe(response)}")
     graph_error(response, contract, error_rid)
 
 

@@ -9,6 +9,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .allowances import FOREIGN_MEDIA_TYPE, INVALID_INPUT, Statuses
+
 JSON = "application/json"
 ITEMFACET = "api-reference/beta/resources/itemfacet.md#properties"
 POSITION_DETAIL = "api-reference/beta/resources/positiondetail.md#properties"
@@ -32,7 +34,7 @@ class InvalidInput:
     body: Any = None
     raw: bytes | None = None
     content_type: str = JSON
-    refusals: tuple[int, ...] = (400,)
+    refusals: Statuses = INVALID_INPUT
 
     def payload(self) -> bytes:
         if self.raw is not None:
@@ -252,7 +254,7 @@ CASES: tuple[InvalidInput, ...] = (
         CREATE_HEADERS,
         {"isCurrent": True},
         content_type="text/plain",
-        refusals=(400, 415),
+        refusals=FOREIGN_MEDIA_TYPE,
     ),
     InvalidInput(
         "form-urlencoded",
@@ -261,7 +263,7 @@ CASES: tuple[InvalidInput, ...] = (
         CREATE_HEADERS,
         raw=b"isCurrent=true",
         content_type="application/x-www-form-urlencoded",
-        refusals=(400, 415),
+        refusals=FOREIGN_MEDIA_TYPE,
     ),
     InvalidInput(
         "xml",
@@ -270,7 +272,7 @@ CASES: tuple[InvalidInput, ...] = (
         CREATE_HEADERS,
         raw=b"<workPosition><isCurrent>true</isCurrent></workPosition>",
         content_type="application/xml",
-        refusals=(400, 415),
+        refusals=FOREIGN_MEDIA_TYPE,
     ),
 )
 

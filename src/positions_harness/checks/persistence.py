@@ -8,6 +8,7 @@ from typing import Any
 
 from ..contract.spec import Contract
 from ..transport.client import json_object
+from .allowances import GONE_AFTER_DELETE
 from .answers import describe, refused
 from .expect import PreconditionFailed, expect
 from .listing import item_with_id, listed
@@ -73,7 +74,7 @@ def not_found_anymore(
     positions: PositionsApi, contract: Contract, position_id: str, rid: str | tuple[str, ...]
 ) -> None:
     """GET answers 404 with a Graph error body and the list does not have the position."""
-    refused(positions.get(position_id), contract, rid, (404,))
+    refused(positions.get(position_id), contract, rid, GONE_AFTER_DELETE)
     item = item_with_id(listed(positions, contract), position_id)
     expect(rid, item is None, f"position {position_id!r} is still in the list: {item!r}"[:500])
 

@@ -36,6 +36,7 @@ class HarnessConfig:
     user_id: str | None
     user_upn: str | None
     reports_root: Path
+    strict: bool = False  # a failed SHOULD fails the run too (--strict, STRICT=1, strict: true)
 
     @property
     def uses_bundled_reference(self) -> bool:
@@ -108,7 +109,14 @@ def resolve_config(
     if profile not in PROFILES:
         raise ConfigError(f"PROFILE {profile!r} is not known; use one of {', '.join(PROFILES)}.")
 
+    strict_value = (options.get("strict") or env.get("STRICT") or "").strip().lower()
+    if strict_value not in ("", "0", "1", "true", "false", "yes", "no"):
+        raise ConfigError(
+            f"STRICT={strict_value!r} is not yes or no; use STRICT=1 or leave it unset."
+        )
+    strict = target.strict or strict_value in ("1", "true", "yes")
     return HarnessConfig(
+        strict=strict,
         target=target,
         base_url=base_url,
         token=Secret(token_value),

@@ -28,6 +28,7 @@ TOP_LEVEL_KEYS = frozenset(
         "limits",
         "read_only",
         "property",
+        "strict",
     }
 )
 
@@ -55,6 +56,7 @@ class TargetProfile:
     known_deviations: tuple[KnownDeviation, ...] = ()
     limits: Limits = field(default_factory=Limits)
     read_only: bool = False  # only GET requests; every test that needs a write is not claimed
+    strict: bool = False  # a failed SHOULD makes the target nonconforming, not only a warning
     path: Path | None = None
     # profile name -> overrides of the property suite's profile (profiles.py)
     property_overrides: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
@@ -80,7 +82,7 @@ def _limits(raw: dict[str, Any], where: str) -> Limits:
             continue
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise ConfigError(f"{where}: limits.{key} must be a positive number, not {value!r}.")
-        values[key] = int(value) if key == "request_budget" else float(value)
+        values[key] = int(value) if key in ("request_budget", "max_retries") else float(value)
     return Limits(**values)
 
 
@@ -131,6 +133,9 @@ def parse_target(data: Any, where: str, path: Path | None = None) -> TargetProfi
     read_only = data.get("read_only", False)
     if not isinstance(read_only, bool):
         raise ConfigError(f"{where}: read_only must be true or false, not {read_only!r}.")
+    strict = data.get("strict", False)
+    if not isinstance(strict, bool):
+        raise ConfigError(f"{where}: strict must be true or false, not {strict!r}.")
     base_url = data.get("base_url")
     if base_url is not None and not isinstance(base_url, str):
         raise ConfigError(f"{where}: base_url must be a URL string or null.")
@@ -146,6 +151,7 @@ def parse_target(data: Any, where: str, path: Path | None = None) -> TargetProfi
         known_deviations=_deviations(data.get("known_deviations"), where),
         limits=_limits(_mapping(data.get("limits"), f"{where}: limits"), where),
         read_only=read_only,
+        strict=strict,
         path=path,
         property_overrides=parse_overrides(data.get("property"), where),
     )

@@ -111,6 +111,8 @@ def build_document(
             "sha256": hashlib.sha256(SPEC_PATH.read_bytes()).hexdigest(),
         },
         "verdict": results.verdict(finished.date()),
+        "strict": results.strict,
+        "warnings": [r.id for r in results.warnings(finished.date())],
         "summary": results.level_summary(finished.date()),
         "requirements": requirements,
         "doc_defects": [

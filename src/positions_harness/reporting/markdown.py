@@ -12,6 +12,7 @@ from .wording import (
     failing_requirements,
     notes_outside_failures,
     source_text,
+    status_label,
     summary_line,
 )
 
@@ -64,7 +65,7 @@ def render_markdown(document: dict[str, Any]) -> str:
     for requirement in failing:
         lines += [
             f"### {requirement['id']} [{requirement['level']}] "
-            f"{STATUS_LABELS[requirement['status']]}",
+            f"{status_label(requirement, document)}",
             "",
             f"{requirement['statement']}",
             "",
@@ -99,7 +100,7 @@ def render_markdown(document: dict[str, Any]) -> str:
     for requirement in document["requirements"]:
         lines.append(
             f"| {requirement['id']} | {requirement['level']} | "
-            f"{STATUS_LABELS[requirement['status']]} | {_cell(requirement['statement'])} | "
+            f"{status_label(requirement, document)} | {_cell(requirement['statement'])} | "
             f"{_link(requirement)} |"
         )
 

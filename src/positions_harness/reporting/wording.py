@@ -20,13 +20,27 @@ EVIDENCE_BODY_LIMIT = 4000
 
 
 def summary_line(document: dict[str, Any]) -> str:
-    """E.g. "MUST 41/43, SHOULD 9/10": passed of checked, per level."""
+    """E.g. "MUST 43/43, SHOULD 9/10; 1 SHOULD warning (POS-VALID-001)": passed of checked, per
+    level, and the failed SHOULD requirements that did not decide the verdict."""
     summary = document["summary"]
-    return ", ".join(
+    line = ", ".join(
         f"{level} {summary[level]['passed']}/{summary[level]['checked']}"
         for level in LEVELS
         if level in summary
     )
+    warnings = document.get("warnings") or []
+    if warnings:
+        plural = "s" if len(warnings) > 1 else ""
+        line += f"; {len(warnings)} SHOULD warning{plural} ({', '.join(warnings)})"
+    return line
+
+
+def status_label(requirement: dict[str, Any], document: dict[str, Any]) -> str:
+    """The status as people read it; a failed SHOULD that did not decide the verdict is a
+    warning."""
+    if requirement["id"] in (document.get("warnings") or []):
+        return "WARNING"
+    return STATUS_LABELS[requirement["status"]]
 
 
 def failing_requirements(document: dict[str, Any]) -> list[dict[str, Any]]:

@@ -54,7 +54,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         harness = harness_config(config)
     except ConfigError as exc:
         raise pytest.UsageError(str(exc)) from None
-    config.stash[results_key] = RunResults(catalogue, harness.target.known_deviations)
+    config.stash[results_key] = RunResults(
+        catalogue, harness.target.known_deviations, strict=harness.strict
+    )
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

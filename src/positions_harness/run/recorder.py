@@ -41,8 +41,10 @@ class RequirementRecorder:
         if results is None and rows and not hasattr(self.config, "workerinput"):
             # The xdist controller collects no items, so pytest_collection_modifyitems did not
             # make its RunResults; the first report with findings from a worker does.
-            deviations = harness_config(self.config).target.known_deviations
-            results = self.config.stash[results_key] = RunResults(load_catalogue(), deviations)
+            harness = harness_config(self.config)
+            results = self.config.stash[results_key] = RunResults(
+                load_catalogue(), harness.target.known_deviations, strict=harness.strict
+            )
         if results is None:
             return
         for rid, status, message, evidence in rows:
@@ -89,16 +91,15 @@ class RequirementRecorder:
         write = terminalreporter.write_line
         terminalreporter.section("requirements")
         catalogue = results.catalogue
+        warned = {r.id for r in results.warnings()}
         for result in results.requirement_results():
             requirement = catalogue[result.id]
             if result.status in ("failed", "error", "inconclusive", "known_deviation"):
                 message = next(
                     (f.message for f in result.findings if f.status == result.status), ""
                 )
-                write(
-                    f"{result.status.upper():<16} {result.id} [{requirement.level}] "
-                    f"{requirement.statement}"
-                )
+                label = "WARNING" if result.id in warned else result.status.upper()
+                write(f"{label:<16} {result.id} [{requirement.level}] {requirement.statement}")
                 if message:
                     write(f"{'':<17}{message.splitlines()[0][:300]}")
             if result.note and result.status not in ("known_deviation", "external"):
@@ -107,7 +108,8 @@ class RequirementRecorder:
             f"{level} {c['passed']}/{c['checked']}"
             for level, c in sorted(results.level_summary().items())
         )
-        write(f"requirements passed: {levels}; verdict: {results.verdict()}")
+        warnings = f"; {len(warned)} SHOULD warning(s)" if warned else ""
+        write(f"requirements passed: {levels}{warnings}; verdict: {results.verdict()}")
         if results.verdict() == INCOMPLETE:
             write(incomplete_sentence(results.requirement_results()))
         write(f"report: {harness_config(self.config).report_dir}")

@@ -22,8 +22,9 @@ from .transcript import Exchange, Transcript, current_test
 
 MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 MAX_CONSECUTIVE_TRANSPORT_FAILURES = 3
-RETRYABLE = (429, 503)
-DEFAULT_RETRY_WAIT = 1.0
+# What the Graph SDKs' retry handler retries, and its first back-off when no Retry-After came.
+RETRYABLE = (429, 503, 504)
+FIRST_BACKOFF_SECONDS = 3.0
 USER_AGENT = "graph-positions-harness/0.1"
 
 # `auth` argument of GraphClient.request: True sends the bearer token, False sends no
@@ -86,7 +87,7 @@ class GraphClient:
         params: Mapping[str, str] | None = None,
         auth: Auth = True,
     ) -> requests.Response:
-        """Sends one request, waiting out 429/503 + Retry-After within the budget.
+        """Sends one request, retrying 429/503/504 per `limits` (Retry-After honoured).
 
         Raises NotClaimed or UnsafeRequest (see safety.py) instead of sending a request the run
         may not make, and TargetStoppedAnswering once the target has stopped answering.
@@ -104,13 +105,15 @@ class GraphClient:
                 response = self._send_once(method, url, body, send_headers, attempt)
                 self._track_positions(method, bare_path, response)
             if response.status_code not in RETRYABLE:
-                break
-            wait = self._retry_wait(response)
-            if wait is None:  # 503 without Retry-After is an answer, not a pause
-                break
-            self._spend_wait(wait, method, url)
+                return response
+            if attempt > self.limits.max_retries:
+                raise BudgetExhausted(
+                    f"{method} {url} was answered {response.status_code} on {attempt} tries "
+                    f"(the limit is {self.limits.max_retries} retries per request); the target "
+                    "is throttling or unavailable, so this check could not be decided"
+                )
+            self._wait_before_retry(response, attempt)
             attempt += 1
-        return response
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", path, **kwargs)
@@ -224,25 +227,24 @@ class GraphClient:
             response.close()
         response._content = b"".join(chunks)
 
-    def _retry_wait(self, response: requests.Response) -> float | None:
+    def _wait_before_retry(self, response: requests.Response, attempt: int) -> None:
+        """Waits as Retry-After says, else backs off exponentially (3 s, 6 s, 12 s ...)."""
         header = response.headers.get("Retry-After")
         if header is None:
             if response.status_code == 429:
                 self.throttle_without_retry_after.append(current_test.nodeid or "?")
-                return DEFAULT_RETRY_WAIT
-            return None
-        return parse_retry_after(header)
-
-    def _spend_wait(self, wait: float, method: str, url: str) -> None:
+            wait = FIRST_BACKOFF_SECONDS * 2 ** (attempt - 1)
+        else:
+            wait = parse_retry_after(header)
         wait = min(max(wait, 0.0), self.limits.max_retry_wait_seconds)
         with self._lock:
-            if self._waited + wait > self.limits.retry_budget_seconds:
-                raise BudgetExhausted(
-                    f"throttling outlasted the retry budget of "
-                    f"{self.limits.retry_budget_seconds:.0f} s ({method} {url})"
-                )
             self._waited += wait
         time.sleep(wait)
+
+    @property
+    def seconds_waited(self) -> float:
+        """How long the run waited out throttling and transient unavailability."""
+        return self._waited
 
     def _track_positions(self, method: str, path: str, response: requests.Response) -> None:
         """Keeps the ledger and the protected ids in step with what the target answered."""
@@ -270,7 +272,7 @@ def parse_retry_after(value: str) -> float:
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
-        return DEFAULT_RETRY_WAIT
+        return FIRST_BACKOFF_SECONDS
     return max(0.0, when.timestamp() - time.time())
 
 

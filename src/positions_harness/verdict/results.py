@@ -38,9 +38,15 @@ class RequirementResult:
 
 
 class RunResults:
-    def __init__(self, catalogue: Catalogue, deviations: tuple[KnownDeviation, ...] = ()) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        deviations: tuple[KnownDeviation, ...] = (),
+        strict: bool = False,
+    ) -> None:
         self.catalogue = catalogue
         self.deviations = {d.requirement: d for d in deviations}
+        self.strict = strict  # a failed SHOULD counts like a failed MUST
         self._findings: dict[str, list[Finding]] = {rid: [] for rid in catalogue.requirements}
 
     def add(self, requirement_id: str, finding: Finding) -> None:
@@ -73,13 +79,29 @@ class RunResults:
             results.append(RequirementResult(rid, status, findings, note))
         return results
 
+    def _binding(self, result: RequirementResult) -> bool:
+        """Whether the requirement decides the verdict: every MUST, and SHOULD under --strict."""
+        return self.strict or self.catalogue.requirements[result.id].level == "MUST"
+
     def verdict(self, today: dt.date | None = None) -> str:
-        statuses = {r.status for r in self.requirement_results(today)}
+        """RFC 2119 as the OpenID and OCI conformance suites grade: a failed MUST makes the
+        target nonconforming; a failed SHOULD is a warning (unless strict); a MUST the run could
+        not decide leaves the verdict incomplete."""
+        binding = [r for r in self.requirement_results(today) if self._binding(r)]
+        statuses = {r.status for r in binding}
         if "failed" in statuses:
             return NONCONFORMING
         if statuses & {"error", "inconclusive"}:
             return INCOMPLETE
         return CONFORMING
+
+    def warnings(self, today: dt.date | None = None) -> list[RequirementResult]:
+        """Failed requirements that do not decide the verdict (SHOULD, when not strict)."""
+        return [
+            r
+            for r in self.requirement_results(today)
+            if r.status == "failed" and not self._binding(r)
+        ]
 
     def level_summary(self, today: dt.date | None = None) -> dict[str, dict[str, int]]:
         """Per level: requirements per status, and how many passed of those checked."""
