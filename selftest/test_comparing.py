@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from positions_harness.checks.compare import echo_differences, is_later
+from positions_harness.checks.compare import (
+    echo_differences,
+    is_later,
+    same_identity_set,
+    same_instant,
+)
 from positions_harness.contract.instants import parse_rfc3339
 
 SENT = {
@@ -39,8 +44,14 @@ SENT = {
                 "startMonthYear": "2020-01-01T00:00:00Z",
             },
         },
+        # No page documents the order of a collection.
+        {**SENT, "categories": ["b", "a"]},
     ],
-    ids=["extra-properties-and-omitted-null", "date-as-date-time-and-integral-float"],
+    ids=[
+        "extra-properties-and-omitted-null",
+        "date-as-date-time-and-integral-float",
+        "collection-in-another-order",
+    ],
 )
 def test_allowed_differences_are_not_reported(received):
     assert echo_differences(SENT, received) == []
@@ -50,7 +61,7 @@ def test_allowed_differences_are_not_reported(received):
     ("received", "where"),
     [
         ({**SENT, "isCurrent": 1}, "isCurrent"),
-        ({**SENT, "categories": ["b", "a"]}, "categories[0]"),
+        ({**SENT, "categories": ["b", "c"]}, "categories[0]"),
         ({**SENT, "categories": ["a"]}, "categories"),
         ({**SENT, "detail": {**SENT["detail"], "jobTitle": "Инженер ?"}}, "detail.jobTitle"),
         ({**SENT, "detail": {**SENT["detail"], "layer": "3"}}, "detail.layer"),
@@ -63,7 +74,7 @@ def test_allowed_differences_are_not_reported(received):
     ],
     ids=[
         "bool-as-int",
-        "reordered-list",
+        "changed-item",
         "short-list",
         "mangled-unicode",
         "number-as-string",
@@ -117,3 +128,38 @@ def test_a_date_answered_as_a_date_time_compares_with_a_later_answer_of_either_f
     assert echo_differences(earlier, {"detail": {"startMonthYear": "2020-07-01T00:00:00Z"}}) == []
     assert echo_differences(earlier, {"detail": {"startMonthYear": "2020-07-01"}}) == []
     assert echo_differences(earlier, {"detail": {"startMonthYear": "2020-07-02"}})
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("2020-01-01T00:00:06.1234567Z", "2020-01-01T00:00:06.123+00:00", True),
+        ("2020-01-01T01:00:06Z", "2020-01-01T00:00:06-01:00", True),
+        ("2020-01-01T00:00:06.1234567Z", "2020-01-01T00:00:06.1234567Z", True),
+        ("2020-01-01T00:00:06.1234567Z", "2020-01-01T00:00:06.124Z", False),
+        ("2020-01-01T00:00:06Z", "2020-01-01T00:00:07Z", False),
+        ("2020-01-01T00:00:06Z", None, False),
+    ],
+)
+def test_timestamps_compare_as_instants_at_the_coarser_precision(first, second, same):
+    assert same_instant(first, second) is same
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ({"user": {"id": "u1", "displayName": "Ann"}}, {"user": {"id": "u1"}}, True),
+        (
+            {"user": {"id": "u1", "displayName": "Ann"}},
+            {"user": {"id": "u1", "displayName": "A"}},
+            True,
+        ),
+        (None, {"user": {"id": "u1"}}, True),
+        ({"user": {"id": "u1"}}, {"user": {"id": "u2"}}, False),
+        ({"user": {"id": "u1"}}, {"application": {"id": "u1"}}, False),
+    ],
+)
+def test_identity_sets_compare_by_id_since_display_names_may_be_missing_or_stale(
+    first, second, same
+):
+    assert same_identity_set(first, second) is same

@@ -112,9 +112,14 @@ def test_the_property_suite_alone_finds_the_fault(tmp_path, fault):
     with serving(variant.make_app()) as url:
         run = run_property_suite(tmp_path, url)
 
-    assert run.exit_code == 1, explain(run)
-    assert variant.expected_failures <= run.failed(), (variant.description, run.failed())
     broken = [r for r in run.conformance["requirements"] if r["id"] in variant.expected_failures]
+    # A failed MUST fails the run; a failed SHOULD (unknown properties: a Graph convention) is a
+    # warning the report lists, and the run exits 0.
+    fails_a_must = any(r["level"] == "MUST" for r in broken)
+    assert run.exit_code == (1 if fails_a_must else 0), explain(run)
+    assert variant.expected_failures <= run.failed(), (variant.description, run.failed())
+    if not fails_a_must:
+        assert set(run.conformance["warnings"]) >= variant.expected_failures
     observed = " ".join(f["observed"] for r in broken for f in r["failures"])
     assert "Reproduce with" in observed and "curl -X" in observed  # Schemathesis' reproduction
     assert TOKEN not in run.all_output()

@@ -10,6 +10,7 @@ from positions_harness.checks.answers import status_is
 from positions_harness.checks.expect import expect
 from positions_harness.checks.persistence import (
     as_it_was,
+    eventually,
     fetched,
     given_position,
     listed_position,
@@ -41,18 +42,27 @@ def test_an_update_answers_200_with_the_updated_position(positions, contract):
 
 
 @pytest.mark.requirement("POS-UPDATE-003", "POS-TYPE-001", "POS-ERR-003")
-def test_an_update_changes_only_the_properties_it_sends(positions, contract):
+def test_an_update_keeps_every_property_it_does_not_send(positions, contract):
     body = samples.full_position()
     created = given_position(positions, body)
     before = snapshot(positions, created["id"])
 
     response = positions.update(created["id"], {"isCurrent": True})
 
-    # Compared with what the service showed before the update, so a value it never stored is
-    # not blamed on the update.
+    # The Update page lets an unsent property keep its value "or be recalculated" from the sent
+    # ones, so a changed value is allowed; one that is gone is a PATCH that replaced the
+    # position. Compared with what the service showed before, so a value it never stored is not
+    # blamed on the update.
     unsent = as_it_was(before, samples.without(body, "isCurrent"))
-    echoed(unsent, position_from(response, contract, 200, "POS-UPDATE-003"), "POS-UPDATE-003")
-    echoed(unsent, fetched(positions, contract, created["id"], "POS-UPDATE-003"), "POS-UPDATE-003")
+    answered = position_from(response, contract, 200, "POS-UPDATE-003")
+    stored = fetched(positions, contract, created["id"], "POS-UPDATE-003")
+    for where, position in (("the 200 body", answered), ("a later get", stored)):
+        lost = [
+            name
+            for name, value in unsent.items()
+            if not is_cleared(value) and is_cleared(position.get(name))
+        ]
+        expect("POS-UPDATE-003", not lost, f"{where} lost the unsent properties {lost}")
 
 
 @pytest.mark.requirement("POS-UPDATE-005", "POS-TYPE-001", "POS-ERR-003")
@@ -89,7 +99,10 @@ def test_an_update_persists_to_get_and_list(positions, contract):
 
     status_is(positions.update(created["id"], TOP_LEVEL_CHANGES), 200, "POS-UPDATE-004")
 
-    stored = fetched(positions, contract, created["id"], "POS-UPDATE-004")
-    echoed(TOP_LEVEL_CHANGES, stored, "POS-UPDATE-004")
-    listed = listed_position(positions, contract, created["id"], "POS-UPDATE-004")
-    echoed(TOP_LEVEL_CHANGES, listed, "POS-UPDATE-004")
+    def persisted() -> None:
+        stored = fetched(positions, contract, created["id"], "POS-UPDATE-004")
+        echoed(TOP_LEVEL_CHANGES, stored, "POS-UPDATE-004")
+        listed = listed_position(positions, contract, created["id"], "POS-UPDATE-004")
+        echoed(TOP_LEVEL_CHANGES, listed, "POS-UPDATE-004")
+
+    eventually(positions, persisted)

@@ -49,6 +49,22 @@ def same_date(sent: str, received: Any) -> bool:
     return date is not None and as_date(received) == date
 
 
+def _collection_differences(sent: list[Any], received: list[Any], where: str) -> list[str]:
+    """A collection comes back with every item written, in any order: no page documents the
+    order of a collection, so each sent item is matched with a distinct received one."""
+    unmatched = list(range(len(received)))
+    differences: list[str] = []
+    for index, item in enumerate(sent):
+        match = next((j for j in unmatched if not echo_differences(item, received[j])), None)
+        if match is None:
+            closest = unmatched[0] if index not in unmatched else index
+            differences += echo_differences(item, received[closest], f"{where}[{index}]")
+            unmatched.remove(closest)
+        else:
+            unmatched.remove(match)
+    return differences
+
+
 def echo_differences(sent: Any, received: Any, path: str = "") -> list[str]:
     """Lists every place where `received` does not carry a value the client `sent`."""
     where = path or "body"
@@ -77,11 +93,7 @@ def echo_differences(sent: Any, received: Any, path: str = "") -> list[str]:
             return [f"{where}: sent a list, got {_describe(received)}"]
         if len(sent) != len(received):
             return [f"{where}: sent {len(sent)} items, got {len(received)}"]
-        return [
-            d
-            for index, (s, r) in enumerate(zip(sent, received, strict=True))
-            for d in echo_differences(s, r, f"{where}[{index}]")
-        ]
+        return _collection_differences(sent, received, where)
     if isinstance(sent, bool) or isinstance(received, bool):
         return [] if sent is received else [f"{where}: sent {sent!r}, got {received!r}"]
     if isinstance(sent, int | float):
@@ -94,3 +106,45 @@ def _describe(value: Any) -> str:
     if value is None:
         return "null"
     return f"{type(value).__name__} {value!r}"[:200]
+
+
+def same_instant(first: Any, second: Any) -> bool:
+    """Two RFC 3339 values name the same instant, to the precision of the less precise one:
+    "...:06.1234567Z" and "...:06.123+00:00" are one instant written twice."""
+    try:
+        keys = rfc3339_sort_key(first), rfc3339_sort_key(second)
+    except ValueError:
+        return False
+    digits = min(_fraction_digits(first), _fraction_digits(second))
+    return _truncated(keys[0], digits) == _truncated(keys[1], digits)
+
+
+def _truncated(key: tuple[dt.datetime, str], digits: int) -> tuple[dt.datetime, str]:
+    moment, beyond_micro = key
+    if digits >= 6:
+        return moment, beyond_micro[: digits - 6]
+    step = 10 ** (6 - digits)
+    return moment.replace(microsecond=moment.microsecond // step * step), ""
+
+
+def _fraction_digits(value: str) -> int:
+    match = RFC3339.match(value)
+    return len((match.group(7) or ".")[1:]) if match else 0
+
+
+def identity_ids(identity_set: Any) -> dict[str, Any]:
+    """The ids in an identitySet, by kind (user, application, device, ...)."""
+    if not isinstance(identity_set, Mapping):
+        return {}
+    return {
+        kind: identity.get("id")
+        for kind, identity in identity_set.items()
+        if isinstance(identity, Mapping) and identity.get("id") is not None
+    }
+
+
+def same_identity_set(first: Any, second: Any) -> bool:
+    """Two identitySets name the same actors: compared by id, since identity.md lets
+    displayName be missing or out of date. An unset identitySet matches anything."""
+    ids = identity_ids(first), identity_ids(second)
+    return not ids[0] or not ids[1] or ids[0] == ids[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import Any
 
 from ..contract.spec import Contract
@@ -10,7 +11,9 @@ from .expect import PreconditionFailed, expect
 from .positions_api import ME, PositionsApi
 
 COLLECTION_SCHEMA = "workPositionCollectionResponse"
-MAX_LIST_PAGES = 20
+# A guard against a service whose next links never end, not a limit on honest paging: a run's
+# user has at most a few hundred positions, and a page of one item is the smallest page.
+MAX_LIST_PAGES = 2000
 
 
 def listed(
@@ -29,6 +32,7 @@ def listed(
     """
     items: list[Any] = []
     response = positions.list(via=via, params=params)
+    seen_links: set[str] = set()
     for _ in range(MAX_LIST_PAGES):
         if rid is None and response.status_code != 200:
             raise PreconditionFailed(f"could not list the positions; {describe(response)}")
@@ -43,12 +47,36 @@ def listed(
             expect(rid, shaped, problem)
         conforms(contract, COLLECTION_SCHEMA, body)
         items += body["value"]
-        next_link = body.get("@odata.nextLink")
-        base = positions.client.base_url
-        if not (follow_next_links and isinstance(next_link, str) and next_link.startswith(base)):
-            break
-        response = positions.client.get(next_link[len(base) :])
-    return items
+        next_path = next_page_path(body.get("@odata.nextLink"), response.url, positions)
+        if not follow_next_links or next_path is None:
+            return items
+        if next_path in seen_links:
+            raise PreconditionFailed(
+                f"@odata.nextLink leads back to a page already read: {next_path}"
+            )
+        seen_links.add(next_path)
+        response = positions.client.get(next_path)
+    raise PreconditionFailed(f"the list did not end after {MAX_LIST_PAGES} pages")
+
+
+def next_page_path(next_link: Any, page_url: str, positions: PositionsApi) -> str | None:
+    """The path (under BASE_URL) of the next page, or None on the last page.
+
+    OData JSON allows an absolute or a relative @odata.nextLink; a relative one is resolved
+    against the URL of the page it came on. A link that leaves BASE_URL is never followed (the
+    token goes to BASE_URL only), and is reported as a broken precondition.
+    """
+    if next_link is None:
+        return None
+    if not isinstance(next_link, str) or not next_link:
+        raise PreconditionFailed(f"@odata.nextLink is {next_link!r}, not a URL")
+    absolute = urllib.parse.urljoin(page_url, next_link)
+    base = positions.client.base_url
+    if not absolute.startswith(base + "/"):
+        raise PreconditionFailed(
+            f"@odata.nextLink {next_link!r} leads outside BASE_URL ({base}); not followed"
+        )
+    return absolute[len(base) :]
 
 
 def item_with_id(items: list[Any], position_id: str) -> dict[str, Any] | None:

@@ -4,13 +4,15 @@ start from, its state before, its deletion, and reading it back by GET and list.
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from ..contract.spec import Contract
 from ..transport.client import json_object
 from .allowances import GONE_AFTER_DELETE
 from .answers import describe, refused
-from .expect import PreconditionFailed, expect
+from .expect import PreconditionFailed, RequirementViolation, expect
 from .listing import item_with_id, listed
 from .position_shape import position_from
 from .positions_api import ME, PositionsApi
@@ -73,10 +75,15 @@ def listed_position(
 def not_found_anymore(
     positions: PositionsApi, contract: Contract, position_id: str, rid: str | tuple[str, ...]
 ) -> None:
-    """GET answers 404 with a Graph error body and the list does not have the position."""
-    refused(positions.get(position_id), contract, rid, GONE_AFTER_DELETE)
-    item = item_with_id(listed(positions, contract), position_id)
-    expect(rid, item is None, f"position {position_id!r} is still in the list: {item!r}"[:500])
+    """GET answers 404 (or 410) with a Graph error body and the list does not have the
+    position, within the target's read lag."""
+
+    def gone() -> None:
+        refused(positions.get(position_id), contract, rid, GONE_AFTER_DELETE)
+        item = item_with_id(listed(positions, contract), position_id)
+        expect(rid, item is None, f"position {position_id!r} is still in the list: {item!r}"[:500])
+
+    eventually(positions, gone)
 
 
 def given_deletion(positions: PositionsApi, position_id: str, via: str = ME) -> None:
@@ -84,3 +91,24 @@ def given_deletion(positions: PositionsApi, position_id: str, via: str = ME) -> 
     response = positions.delete(position_id, via=via)
     if not 200 <= response.status_code < 300:
         raise PreconditionFailed(f"could not delete the position; {describe(response)}")
+
+
+T = TypeVar("T")
+READ_RETRY_PAUSE_SECONDS = 0.25
+
+
+def eventually(positions: PositionsApi, read_and_check: Callable[[], T]) -> T:
+    """Runs a read and its checks again until they pass or the target's read lag is spent.
+
+    A persistence check (a later get or list shows the write) may meet a service that shows a
+    write only after a moment; the last violation is raised when the lag bound
+    (`limits.read_lag_seconds`) has passed. A service that shows it at once costs nothing.
+    """
+    deadline = time.monotonic() + positions.client.limits.read_lag_seconds
+    while True:
+        try:
+            return read_and_check()
+        except RequirementViolation:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(READ_RETRY_PAUSE_SECONDS)

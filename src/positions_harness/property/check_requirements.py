@@ -10,18 +10,28 @@ Most checks name one requirement. Four depend on the case:
   and POS-TYPE-001 for a position or a list;
 * `negative_data_rejection` breaks the POS-VALID requirement the invalid part violates (an
   unknown property POS-VALID-001, an allowedAudiences outside its enum POS-VALID-003, ...),
-  found by validating the body against the contract's strict request schema.
+  found by validating the body against the contract's strict request schema and keeping what
+  a doc sentence makes invalid (`doc_invalidity`).
+
+A failure is charged to the requirement it breaks, never to a stronger one. A read whose
+request carried a query option and did not succeed breaks the requirement of that option
+(`QUERY_OPTION_REQUIREMENTS`: $top/$skip/$orderby POS-LIST-003, $select POS-LIST-004 on a
+list and POS-GET-003 on a get), not the operation's success requirement nor an addressing one:
+the option is what the request added to a plain read.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
+from ..contract.instants import parse_rfc3339
 from ..contract.spec import Contract, load_contract
+from .valid_data import TOLERATED_EXTRAS, RequestRules, request_rules
 
 SERVER_ERROR, ERROR_BODY, POSITION_BODY, ME_BODY = (
     "POS-ERR-002",
@@ -80,6 +90,20 @@ SUCCESS_REQUIREMENTS = {
     ("DELETE", "/{workPosition-id}"): "POS-DELETE-001",
 }
 
+# (the path's end) -> query option -> the requirement of a read carrying it. Every one is tied
+# to a target feature (paging, select), so a test sending these options names them in a marker
+# of its own and a target that does not claim the feature sees it not_claimed. $orderby has no
+# requirement of its own: it goes with paging, whose $skip means something only over an order.
+QUERY_OPTION_REQUIREMENTS: dict[str, dict[str, str]] = {
+    "/positions": {
+        "$top": "POS-LIST-003",
+        "$skip": "POS-LIST-003",
+        "$orderby": "POS-LIST-003",
+        "$select": "POS-LIST-004",
+    },
+    "/{workPosition-id}": {"$select": "POS-GET-003"},
+}
+
 # The strict request schema of each method that takes a body.
 REQUEST_SCHEMAS = {"POST": "workPositionCreate", "PATCH": "workPositionUpdate"}
 
@@ -99,6 +123,18 @@ def success_requirement(method: str, path: str) -> str:
     raise KeyError(f"no success requirement for {method} {path}")
 
 
+def query_option_requirements(
+    method: str, path: str, query: Mapping[str, Any] | None
+) -> tuple[str, ...]:
+    """The requirements of the query options a read carried (none for other requests)."""
+    if method.upper() != "GET" or not query:
+        return ()
+    for suffix, options in QUERY_OPTION_REQUIREMENTS.items():
+        if path.endswith(suffix):
+            return tuple(dict.fromkeys(options[name] for name in query if name in options))
+    return ()
+
+
 def requirements_broken(
     check: str,
     method: str,
@@ -108,21 +144,27 @@ def requirements_broken(
     content_type: str | None,
     negative: bool,
     contract: Contract | None = None,
+    query: Mapping[str, Any] | None = None,
 ) -> tuple[str, ...]:
     """The requirement(s) a failure of `check` breaks, given the request and the answer.
 
     `path` is the operation's path template; `negative` says whether Schemathesis generated the
-    request to be invalid; `body` is NO_BODY when the request had none.
+    request to be invalid; `body` is NO_BODY when the request had none; `query` holds the query
+    options the request carried.
     """
     rule = CHECK_REQUIREMENTS[check]
     if rule == SUCCESS:
-        return (success_requirement(method, path),)
+        return query_option_requirements(method, path, query) or (
+            success_requirement(method, path),
+        )
     if rule == STATUS:
         if status >= 500:
             return (SERVER_ERROR,)
         if negative and method.upper() in REQUEST_SCHEMAS:
             return invalid_input_requirements(method, body, content_type, contract)
-        return (success_requirement(method, path),)
+        return query_option_requirements(method, path, query) or (
+            success_requirement(method, path),
+        )
     if rule == BODY:
         if status >= 400:
             return (ERROR_BODY,)
@@ -138,27 +180,57 @@ def invalid_input_requirements(
     method: str, body: Any, content_type: str | None, contract: Contract | None = None
 ) -> tuple[str, ...]:
     """The POS-VALID requirements an invalid request body violates."""
+    # A body Schemathesis made invalid where the schema cannot see it (e.g. in serialisation)
+    # holds, as far as the contract can tell, a value its type cannot hold. (The property suite
+    # sends no invalid case without a doc_invalidity, so this is a fallback only.)
+    return doc_invalidity(method, body, content_type, contract) or (WRONG_TYPE,)
+
+
+def doc_invalidity(
+    method: str,
+    body: Any,
+    content_type: str | None,
+    contract: Contract | None = None,
+    rules: RequestRules | None = None,
+) -> tuple[str, ...]:
+    """The POS-VALID requirements under which a doc sentence makes this request body invalid;
+    empty when nothing does (the body is valid, or invalid only by the schema's strictness:
+    see property/valid_data.py)."""
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
     if media_type != "application/json":
         return (WRONG_MEDIA_TYPE,)
     if body is NO_BODY:
         return (NOT_JSON,)
+    if isinstance(body, bytes | bytearray):  # sent as it is
+        try:
+            body = json.loads(bytes(body).decode("utf-8"))
+        except ValueError:
+            return (NOT_JSON,)
     if not isinstance(body, dict):
         return (NOT_AN_OBJECT,)
+    rules = rules or request_rules()
     validator = (contract or load_contract()).validator(REQUEST_SCHEMAS[method.upper()])
-    found = {_requirement_of(error) for error in _leaf_errors(validator.iter_errors(body))}
-    # A body Schemathesis made invalid where the schema cannot see it (e.g. in serialisation)
-    # holds, as far as the contract can tell, a value its type cannot hold.
-    return tuple(sorted(found)) or (WRONG_TYPE,)
+    found = {
+        requirement
+        for error in _leaf_errors(validator.iter_errors(body))
+        for requirement in _requirements_of(error, method.upper(), rules)
+    }
+    return tuple(sorted(found))
 
 
-def requirements_checked(checks: Iterable[str], operations: Iterable[tuple[str, str]]) -> set[str]:
-    """Every requirement the checks can break on these (method, path template) operations."""
+def requirements_checked(
+    checks: Iterable[str],
+    operations: Iterable[tuple[str, str]],
+    query_options: Iterable[str] = (),
+) -> set[str]:
+    """Every requirement the checks can break on these (method, path template) operations, when
+    the generated reads may carry `query_options`."""
+    options = tuple(query_options)
     return {
         requirement
         for check in checks
         for method, path in operations
-        for requirement in _possible(CHECK_REQUIREMENTS[check], method.upper(), path)
+        for requirement in _possible(CHECK_REQUIREMENTS[check], method.upper(), path, options)
     }
 
 
@@ -167,9 +239,11 @@ def marker_ids(
     path_pattern: str,
     methods: Iterable[str] = ("GET", "POST", "PATCH", "DELETE"),
     also: Iterable[str] = (),
+    query_options: Iterable[str] = (),
 ) -> tuple[str, ...]:
     """The requirement marker of a property test over the contract's operations whose path
-    matches `path_pattern` and whose method is one of `methods`, plus the ids in `also`."""
+    matches `path_pattern` and whose method is one of `methods`, plus the ids in `also`, when
+    its reads may carry `query_options`."""
     wanted = {m.upper() for m in methods}
     operations = [
         (op["method"].upper(), op["path"])
@@ -178,15 +252,17 @@ def marker_ids(
     ]
     if not operations:
         raise ValueError(f"no operation of {sorted(wanted)} matches {path_pattern!r}")
-    return tuple(sorted(requirements_checked(checks, operations) | set(also)))
+    checked = requirements_checked(checks, operations, query_options)
+    return tuple(sorted(checked | set(also)))
 
 
-def _possible(rule: str, method: str, path: str) -> set[str]:
+def _possible(rule: str, method: str, path: str, options: tuple[str, ...] = ()) -> set[str]:
     invalid_input = set(INVALID_INPUT_REQUIREMENTS) if method in REQUEST_SCHEMAS else set()
+    with_options = set(query_option_requirements(method, path, dict.fromkeys(options)))
     if rule == SUCCESS:
-        return {success_requirement(method, path)}
+        return {success_requirement(method, path), *with_options}
     if rule == STATUS:
-        return {success_requirement(method, path), SERVER_ERROR, *invalid_input}
+        return {success_requirement(method, path), SERVER_ERROR, *invalid_input, *with_options}
     if rule == BODY:
         return {ERROR_BODY, ME_BODY if path == "/me" else POSITION_BODY}
     if rule == INVALID_INPUT:
@@ -204,12 +280,32 @@ def _leaf_errors(errors: Iterable[ValidationError]) -> Iterator[ValidationError]
             yield error
 
 
-def _requirement_of(error: ValidationError) -> str:
+def _requirements_of(error: ValidationError, method: str, rules: RequestRules) -> Iterator[str]:
+    """What a doc sentence says of one schema violation (nothing where none speaks)."""
+    path = list(error.absolute_path)
     if error.validator == "additionalProperties":
-        return UNKNOWN_PROPERTY
+        declared = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        tolerated = TOLERATED_EXTRAS.get(method, frozenset()) if not path else frozenset()
+        extras = [k for k in error.instance if k not in declared]
+        # Graph's $metadata names and tolerated server-managed ones are no unknown property.
+        if any(k not in rules.metadata_only and k not in tolerated for k in extras):
+            yield UNKNOWN_PROPERTY
+        return
+    if "@odata.type" in path:
+        # An annotation no page's property table lists: what a service does with a value it
+        # does not know is OData's convention, not a doc sentence.
+        return
+    if error.instance is None:
+        # No page says a property may not be null (only the spec's types leave null out).
+        return
     if error.validator == "enum":
-        name = str(error.absolute_path[-1]) if error.absolute_path else ""
-        return ENUM_REQUIREMENTS.get(name, WRONG_TYPE)  # @odata.type naming an unknown type
+        name = str(path[-1]) if path else ""
+        yield ENUM_REQUIREMENTS.get(name, WRONG_TYPE)
+        return
     if error.validator == "format":
-        return DATE_FORMAT
-    return WRONG_TYPE  # a type, and layer's Int32 range (DOC-LAYER-TYPE)
+        # The page's JSON representation writes an Edm.Date as "String (timestamp)", so a
+        # service may take an RFC 3339 date-time for it (DOC-DATE-PLACEHOLDER).
+        if not (isinstance(error.instance, str) and parse_rfc3339(error.instance)):
+            yield DATE_FORMAT
+        return
+    yield WRONG_TYPE  # a type, and layer's Int32 range (DOC-LAYER-TYPE)

@@ -12,7 +12,13 @@ from schemathesis.core import NotSet
 from schemathesis.core.failures import FailureGroup
 
 from ..checks.expect import RequirementViolation
-from .check_requirements import CHECK_REQUIREMENTS, NO_BODY, SUCCESS, requirements_broken
+from .check_requirements import (
+    CHECK_REQUIREMENTS,
+    NO_BODY,
+    SUCCESS,
+    requirements_broken,
+    success_requirement,
+)
 
 AUTH_CHECK = "ignored_auth"
 
@@ -83,7 +89,13 @@ def judge(
     broken: list[str] = []
     for name in failed:
         ids = _requirements(name, case, response)
-        if addressing_requirement and CHECK_REQUIREMENTS[name] == SUCCESS:
+        # A valid request that failed on /users breaks the addressing requirement too, unless
+        # the failure is a query option's (charged to that option's requirement alone).
+        if (
+            addressing_requirement
+            and CHECK_REQUIREMENTS[name] == SUCCESS
+            and success_requirement(case.method, case.path) in ids
+        ):
             ids = (*ids, addressing_requirement)
         broken.extend(i for i in ids if i not in broken)
         attribution.append(f"{name} -> {', '.join(ids)}")
@@ -122,4 +134,5 @@ def _requirements(check: str, case: Case, response: Response) -> tuple[str, ...]
         NO_BODY if isinstance(case.body, NotSet) else case.body,
         sent.headers.get("Content-Type") if sent is not None else None,
         negative=bool(meta is not None and meta.generation.mode.is_negative),
+        query=case.query if isinstance(case.query, dict) else None,
     )

@@ -7,40 +7,39 @@ configuration that removes the false alarm, with the reason beside it.
 
 from __future__ import annotations
 
+import copy
 import functools
 from typing import Any
 
 import schemathesis
 import yaml
 from schemathesis import BaseSchema, Case, Response
+from schemathesis.core import NotSet
 from schemathesis.core.failures import AcceptedNegativeData, Failure
 from schemathesis.filters import FilterSet
+from schemathesis.openapi.checks import UndefinedStatusCode
 from schemathesis.specs.openapi.checks import AuthScenario, IgnoredAuth
 
-from ..checks.position_shape import SERVER_MANAGED
+from ..checks.allowances import INVALID_INPUT
 from ..config.profiles import PropertyProfile
-from ..contract.spec import load_contract
 from ..locations import SPEC_PATH
 from ..transport.client import GraphClient
-from .check_requirements import REQUEST_SCHEMAS
+from .check_requirements import NO_BODY, REQUEST_SCHEMAS, doc_invalidity
 from .client_transport import bind_to_client
 from .judge import CHECK_OUTCOMES
+from .valid_data import as_must_accept, is_empty_update
 
 # Statuses a conforming service may answer. A valid request on real data (the target user, an
-# existing position) must succeed; invalid input must be refused with 400 (or 413/415 for size
-# and media type). 5xx stays allowed in both, so a server error lands on POS-ERR-002 alone
-# (not_a_server_error) instead of also on the success or validation requirement.
+# existing position) must succeed; invalid input must be refused with a client error
+# (checks.allowances.INVALID_INPUT: any 4xx but 401, 403, 404 and 429). 5xx stays allowed in
+# both, so a server error lands on POS-ERR-002 alone (not_a_server_error) instead of also on
+# the success or validation requirement.
 POSITIVE_STATUSES = ["2xx", "5xx"]
-NEGATIVE_STATUSES = ["400", "413", "415", "5xx"]
+NEGATIVE_STATUSES = [str(code) for code in range(400, 500) if code in INVALID_INPUT] + ["5xx"]
 SEQUENCE_POSITIVE, SEQUENCE_NEGATIVE = [*POSITIVE_STATUSES, "404"], [*NEGATIVE_STATUSES, "404"]
-# Properties a service may either refuse or ignore (POS-MANAGED-003, DOC-SEED000-READONLY; on
-# update also `source`, DOC-UPDATE-SOURCE): sending them is neither valid nor invalid input.
-TOLERATED_EXTRAS = {
-    "POST": frozenset(SERVER_MANAGED),
-    "PATCH": frozenset({*SERVER_MANAGED, "source"}),
-}
-# target feature (targets.FEATURES) -> the query options that need it
-QUERY_OPTIONS = {"select": ("$select",), "paging": ("$top", "$skip")}
+# target feature (targets.FEATURES) -> the query options that need it ($orderby goes with
+# paging, as its failures do: check_requirements.QUERY_OPTION_REQUIREMENTS)
+QUERY_OPTIONS = {"select": ("$select",), "paging": ("$top", "$skip", "$orderby")}
 NO_COVERAGE = {"phases": {"coverage": {"enabled": False}}}
 # Where the coverage phase walks (profiles.COVERAGE_SCOPES), as Schemathesis operation settings.
 # The /users forms reach the same operations as /me, so the walk runs on /me unless asked for
@@ -59,8 +58,25 @@ COVERAGE_SCOPES: dict[str, list[dict[str, Any]]] = {
 
 
 @functools.cache
-def _raw_contract() -> dict[str, Any]:
-    return yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+def _raw_contract(query_options: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The contract as Schemathesis reads it, with the reads' query parameters cut down to
+    `query_options` (a test that sends options names their requirements in its marker, so it
+    can be skipped as a whole when the target does not claim the feature)."""
+    document = copy.deepcopy(yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8")))
+    components = document["components"]["parameters"]
+
+    def kept(parameter: dict[str, Any]) -> bool:
+        if "$ref" in parameter:
+            parameter = components[parameter["$ref"].rsplit("/", 1)[-1]]
+        return parameter.get("in") != "query" or parameter.get("name") in query_options
+
+    for item in document["paths"].values():
+        for operation in item.values():
+            if isinstance(operation, dict) and "parameters" in operation:
+                operation["parameters"] = [p for p in operation["parameters"] if kept(p)]
+                if not operation["parameters"]:
+                    del operation["parameters"]
+    return document
 
 
 def schemathesis_settings(
@@ -121,31 +137,54 @@ def load_contract_schema(
     parameters: dict[str, str],
     seed: int,
     unclaimed: frozenset[str] = frozenset(),
+    query_options: frozenset[str] = frozenset(),
 ) -> BaseSchema:
     """The contract as a Schemathesis schema whose every request goes through `client`.
 
-    Query options of features the target does not claim (see targets.FEATURES) are left out
-    of generated requests, so their absence is not reported against the other requirements.
+    Generated reads carry only the query options in `query_options`, less those of features
+    the target does not claim (see targets.FEATURES). Generated bodies are kept to what the
+    docs decide (`only_what_the_docs_decide`, `as_must_accept_when_valid`).
     """
     config = schemathesis.Config.from_dict(
         schemathesis_settings(profile, client.base_url, parameters, seed)
     )
-    schema = schemathesis.openapi.from_dict(_raw_contract(), config=config)
-    schema.hook("filter_failure")(outside_the_contract)
     left_out = {option for feature in unclaimed for option in QUERY_OPTIONS.get(feature, ())}
-    if left_out:
-
-        def without_unclaimed_options(
-            context: Any, query: dict[str, Any] | None
-        ) -> dict[str, Any] | None:
-            # Schemathesis passes None for a case that has no query string.
-            if query is None:
-                return None
-            return {name: value for name, value in query.items() if name not in left_out}
-
-        schema.hook("map_query")(without_unclaimed_options)
+    document = _raw_contract(frozenset(query_options) - left_out)
+    schema = schemathesis.openapi.from_dict(document, config=config)
+    schema.hook("filter_failure")(outside_the_contract)
+    schema.hook("filter_case")(only_what_the_docs_decide)
+    schema.hook("map_case")(as_must_accept_when_valid)
     CHECK_OUTCOMES.listen_to(schema)
     return bind_to_client(schema, client)
+
+
+def only_what_the_docs_decide(context: Any, case: Case) -> bool:
+    """filter_case hook: an invalid body goes out only when a doc sentence makes it invalid
+    (check_requirements.doc_invalidity), a valid one only when it is not an empty update."""
+    method = case.method.upper()
+    meta = case.meta
+    if method not in REQUEST_SCHEMAS or meta is None:
+        return True
+    body = NO_BODY if isinstance(case.body, NotSet) else case.body
+    if meta.generation.mode.is_negative:
+        return bool(doc_invalidity(method, body, _content_type(case)))
+    return not is_empty_update(method, as_must_accept(body))
+
+
+def as_must_accept_when_valid(context: Any, case: Case) -> Case:
+    """map_case hook: a valid body holds only values every conforming service must accept
+    (property/valid_data.py says which and why)."""
+    meta = case.meta
+    if meta is not None and meta.generation.mode.is_positive and isinstance(case.body, dict):
+        case.body = as_must_accept(case.body)
+    return case
+
+
+def _content_type(case: Case) -> str | None:
+    for name, value in (case.headers or {}).items():
+        if name.lower() == "content-type":
+            return str(value)
+    return case.media_type
 
 
 def restricted_to(schema: BaseSchema, path_regex: str) -> BaseSchema:
@@ -158,7 +197,11 @@ def restricted_to(schema: BaseSchema, path_regex: str) -> BaseSchema:
 
 def outside_the_contract(context: Any, failure: Failure, case: Case, response: Response) -> bool:
     """filter_failure hook: False for the failures a conforming service may legitimately cause."""
-    return not (_invalid_auth_accepted(failure) or _tolerated_extras_accepted(failure, case))
+    return not (
+        _invalid_auth_accepted(failure)
+        or _accepted_what_no_doc_makes_invalid(failure, case)
+        or _refused_with_another_client_error(failure, case)
+    )
 
 
 def _invalid_auth_accepted(failure: Failure) -> bool:
@@ -169,13 +212,24 @@ def _invalid_auth_accepted(failure: Failure) -> bool:
     return isinstance(failure, IgnoredAuth) and failure.scenario == AuthScenario.INVALID_AUTH
 
 
-def _tolerated_extras_accepted(failure: Failure, case: Case) -> bool:
-    # Request schemas are strict (additionalProperties: false), so Schemathesis counts a body
-    # with a server-managed property as invalid; the contract lets a service ignore those.
-    if not isinstance(failure, AcceptedNegativeData) or not isinstance(case.body, dict):
+def _accepted_what_no_doc_makes_invalid(failure: Failure, case: Case) -> bool:
+    # Request schemas are strict (additionalProperties: false), so Schemathesis counts e.g. a
+    # body with a server-managed property as invalid; the contract lets a service ignore those
+    # (POS-MANAGED-003). only_what_the_docs_decide keeps such cases from being sent; this is
+    # the same rule where a case reaches a check anyway.
+    if not isinstance(failure, AcceptedNegativeData) or case.method.upper() not in REQUEST_SCHEMAS:
         return False
-    method = case.method.upper()
-    if method not in REQUEST_SCHEMAS or not set(case.body) & TOLERATED_EXTRAS[method]:
-        return False
-    without = {k: v for k, v in case.body.items() if k not in TOLERATED_EXTRAS[method]}
-    return not load_contract().schema_errors(REQUEST_SCHEMAS[method], without)
+    body = NO_BODY if isinstance(case.body, NotSet) else case.body
+    return not doc_invalidity(case.method, body, _content_type(case))
+
+
+def _refused_with_another_client_error(failure: Failure, case: Case) -> bool:
+    # The spec lists 400, 413 and 415 for invalid input, but no page names the code per
+    # invalid value: any client error in INVALID_INPUT (e.g. 422) is a refusal the docs allow.
+    meta = case.meta
+    return (
+        isinstance(failure, UndefinedStatusCode)
+        and meta is not None
+        and meta.generation.mode.is_negative
+        and failure.status_code in INVALID_INPUT
+    )

@@ -99,6 +99,12 @@ class GraphClient:
         if params:
             url += "?" + urllib.parse.urlencode(params, safe="$,")
         body, send_headers = self._prepare(json, content, headers, auth)
+        if method.upper() == "DELETE" and not any(
+            h.lower() == "content-type" for h in send_headers
+        ):
+            # The Delete page lists Content-Type: application/json as required, body or not
+            # (DOC-DELETE-CONTENT-TYPE): a service that insists on it must not fail the run.
+            send_headers["Content-Type"] = "application/json"
         attempt = 1
         while True:
             with interrupts.deferred():  # an interrupt never separates a create from the ledger

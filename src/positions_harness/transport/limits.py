@@ -19,3 +19,6 @@ class Limits:
     # check inconclusive; the run goes on.
     max_retries: int = 3
     max_retry_wait_seconds: float = 30.0
+    # How long a read may lag a write before a persistence check fails: nothing in the docs
+    # promises read-your-writes, and a replicated service shows a write after a moment.
+    read_lag_seconds: float = 3.0
