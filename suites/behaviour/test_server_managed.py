@@ -13,7 +13,6 @@ from positions_harness.checks import samples
 from positions_harness.checks.compare import (
     echo_differences,
     is_later,
-    same_identity_set,
     same_instant,
 )
 from positions_harness.checks.expect import expect
@@ -22,6 +21,7 @@ from positions_harness.checks.persistence import fetched, given_position, listed
 from positions_harness.checks.position_shape import (
     SERVER_MANAGED,
     identity_sets,
+    kept_creation_stamps,
     position_from,
     position_or_refusal,
     server_stamps,
@@ -126,18 +126,7 @@ def test_an_update_keeps_created_date_time_and_created_by(positions, contract):
     answered = position_from(response, contract, 200, "POS-MANAGED-004")
     stored = fetched(positions, contract, created["id"], "POS-MANAGED-004")
     for where, position in (("the 200 body", answered), ("a later get", stored)):
-        expect(
-            "POS-MANAGED-004",
-            same_instant(position.get("createdDateTime"), created.get("createdDateTime")),
-            f"{where} has createdDateTime {position.get('createdDateTime')!r}, "
-            f"created with {created.get('createdDateTime')!r}",
-        )
-        expect(
-            "POS-MANAGED-004",
-            same_identity_set(position.get("createdBy"), created.get("createdBy")),
-            f"{where} has createdBy {position.get('createdBy')!r}, "
-            f"created with {created.get('createdBy')!r}",
-        )
+        kept_creation_stamps(created, position, "POS-MANAGED-004", where)
 
 
 @pytest.mark.requirement("POS-MANAGED-005", "POS-MANAGED-002", "POS-TYPE-001", "POS-ERR-003")

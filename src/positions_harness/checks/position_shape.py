@@ -21,7 +21,7 @@ from .answers import (
     status_is,
     succeeded,
 )
-from .compare import echo_differences
+from .compare import echo_differences, same_identity_set, same_instant
 from .expect import expect
 
 POSITION_SCHEMA = "microsoft.graph.workPosition"
@@ -156,3 +156,34 @@ def position_or_refusal(
     if is_server_error(response):
         broken += ("POS-ERR-002",)
     return accepted_position(response, contract, broken)
+
+
+def kept_unsent(unsent: dict[str, Any], position: dict[str, Any], rid: str, where: str) -> None:
+    """No property the update did not send is lost. The Update page lets an unsent property
+    keep its value "or be recalculated" from the sent ones, so a changed value is allowed; one
+    that is gone means the PATCH replaced the position."""
+    lost = [
+        name
+        for name, value in unsent.items()
+        if not is_cleared(value) and is_cleared(position.get(name))
+    ]
+    expect(rid, not lost, f"{where} lost the unsent properties {lost}")
+
+
+def kept_creation_stamps(
+    created: dict[str, Any], position: dict[str, Any], rid: str, where: str
+) -> None:
+    """createdDateTime names the same instant and createdBy the same actors (by id: identity.md
+    lets displayName be missing or stale) as when the position was created."""
+    expect(
+        rid,
+        same_instant(position.get("createdDateTime"), created.get("createdDateTime")),
+        f"{where} has createdDateTime {position.get('createdDateTime')!r}, "
+        f"created with {created.get('createdDateTime')!r}",
+    )
+    expect(
+        rid,
+        same_identity_set(position.get("createdBy"), created.get("createdBy")),
+        f"{where} has createdBy {position.get('createdBy')!r}, "
+        f"created with {created.get('createdBy')!r}",
+    )

@@ -61,6 +61,26 @@ def harness_session(request: pytest.FixtureRequest) -> Iterator[HarnessSession]:
         session.close()
 
 
+@pytest.fixture(autouse=True)
+def _positions_deleted_after_each_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Deletes the positions a suite test created once it is done, so a run never piles up
+    positions (a target that pages its list pays for every one of them on every list read).
+    What cannot be deleted now stays in the ledger for the end-of-run cleanup."""
+    session = request.config.stash.get(session_key, None)
+    client = session.client if session is not None else None
+    before = {entry.position_id for entry in client.ledger.entries()} if client else set()
+    yield
+    session = request.config.stash.get(session_key, None)
+    if session is None or session.client is None or not is_suite_item(request.node):
+        return
+    created = [e for e in session.client.ledger.entries() if e.position_id not in before]
+    test, current_test.nodeid = current_test.nodeid, CLEANUP
+    try:
+        session.delete_created(created)
+    finally:
+        current_test.nodeid = test
+
+
 @pytest.fixture(scope="session")
 def graph(harness_session: HarnessSession, pytestconfig: pytest.Config) -> GraphClient:
     assert harness_session.client is not None

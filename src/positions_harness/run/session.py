@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 
 import requests
 
+from ..checks.allowances import GONE_AFTER_DELETE
 from ..checks.positions_api import TargetUser
 from ..config.harness_config import HarnessConfig
 from ..errors import BudgetExhausted
 from ..transport.client import GraphClient
-from ..transport.ledger import CleanupLedger
+from ..transport.ledger import CleanupLedger, LedgerEntry
 from ..transport.redaction import Redactor
 from ..transport.safety import NotClaimed, SafetyPolicy, run_tag
 from ..transport.transcript import Transcript
@@ -73,22 +74,30 @@ class HarnessSession:
         with contextlib.suppress(requests.RequestException, BudgetExhausted):
             self.client.get("/me/profile/positions")  # the client protects every id it sees
 
-    def cleanup(self) -> CleanupReport:
-        """Deletes every position in the ledger; reports what could not be deleted."""
+    def delete_created(self, entries: list[LedgerEntry]) -> CleanupReport:
+        """Deletes these positions of the run's; reports what could not be deleted (those stay
+        in the ledger for the end-of-run cleanup)."""
         report = CleanupReport()
-        if self.client is None:
-            return report
-        for entry in self.client.ledger.entries():
+        assert self.client is not None
+        for entry in entries:
             try:
                 response = self.client.delete(entry.item_path)
             except (requests.RequestException, BudgetExhausted) as exc:
                 report.problems.append(f"{entry.item_path}: {type(exc).__name__}")
                 continue
-            if response.status_code in (204, 404):
+            status = response.status_code
+            if 200 <= status < 300 or status in GONE_AFTER_DELETE:
                 self.client.ledger.forget(entry.position_id)
                 report.deleted.append(entry.item_path)
             else:
-                report.problems.append(f"{entry.item_path}: DELETE answered {response.status_code}")
+                report.problems.append(f"{entry.item_path}: DELETE answered {status}")
+        return report
+
+    def cleanup(self) -> CleanupReport:
+        """Deletes every position in the ledger; reports what could not be deleted."""
+        if self.client is None:
+            return CleanupReport()
+        report = self.delete_created(self.client.ledger.entries())
         # A create whose answer never arrived (Ctrl-C, a timeout) is not in the ledger, but it
         # carries this run's tag: sweep for it too.
         try:
