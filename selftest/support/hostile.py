@@ -1,7 +1,8 @@
 """Broken and hostile HTTP servers on 127.0.0.1, for proving the harness never hangs or leaks.
 
-Each behaviour answers every request (or, with `spare_me=True`, every request but GET /me, so
-the run gets past its preflight and meets the behaviour in the suites).
+Each behaviour answers every request (or, with `spare_me=True`, every request but GET /me and
+a plain GET of the positions list, which the preflight reads, so the run gets past its
+preflight and meets the behaviour in the suites).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 ME = json.dumps({"id": "u-1", "userPrincipalName": "u@example.test"}).encode()
+EMPTY_LIST = json.dumps({"value": []}).encode()
 NEVER_ANSWER_SECONDS = 30
 BIG_BODY_BYTES = 50 * 1024 * 1024
 
@@ -38,6 +40,9 @@ class _Handler(socketserver.BaseRequestHandler):
         self.server.seen.append(request)
         if self.server.spare_me and request.startswith(b"GET ") and b" /beta/me " in request[:200]:
             self.request.sendall(_response("200 OK", ME))
+            return
+        if self.server.spare_me and request.startswith(b"GET /beta/me/profile/positions "):
+            self.request.sendall(_response("200 OK", EMPTY_LIST))
             return
         getattr(self, f"_{self.server.behaviour.replace('-', '_')}")()
 

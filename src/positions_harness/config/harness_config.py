@@ -104,6 +104,11 @@ def resolve_config(
         )
     if base_url is None and not token_value:
         token_value = f"reference-{secrets.token_urlsafe(12)}"
+    if token_value.lower().startswith("bearer "):
+        raise ConfigError(
+            f"{token_env} starts with 'Bearer ': set it to the token alone; the harness adds the "
+            "scheme itself."
+        )
 
     profile = options.get("profile") or env.get("PROFILE") or "default"
     if profile not in PROFILES:

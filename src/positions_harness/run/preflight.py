@@ -1,4 +1,5 @@
-"""Before any test: can the target be reached, does it take the token, who is the user?"""
+"""Before any test: can the target be reached, does it take the token, who is the user, and is
+there a positions collection that answers like Graph? Each problem is one sentence and exit 3."""
 
 from __future__ import annotations
 
@@ -25,13 +26,29 @@ def _reason(exc: Exception) -> str:
 
 
 def preflight(client: GraphClient, user_id: str | None, user_upn: str | None) -> TargetUser:
-    """Checks the target answers GET /me like Graph; raises TargetUnusable with one sentence."""
+    """Checks the target answers GET /me and its positions collection like Graph; raises
+    TargetUnusable with one sentence."""
+    user = _signed_in_user(client, user_id, user_upn)
+    _positions_collection(client)
+    return user
+
+
+def _get(client: GraphClient, path: str) -> requests.Response:
+    """GET `path`, with every way it can fail to answer said in one sentence."""
     base = client.base_url
     try:
-        response = client.get("/me")
+        return client.get(path)
+    except requests.exceptions.SSLError as exc:
+        plain = "wrong version number" in str(exc).lower() or "record layer" in str(exc).lower()
+        hint = (
+            "the port speaks plain HTTP; use an http:// BASE_URL"
+            if plain
+            else "its TLS certificate or handshake was refused"
+        )
+        raise TargetUnusable(f"Cannot talk TLS to {base}: {hint}.") from None
     except requests.Timeout:
         raise TargetUnusable(
-            f"{base} did not answer GET /me within {client.limits.timeout_seconds:.0f} s; "
+            f"{base} did not answer GET {path} within {client.limits.timeout_seconds:.0f} s; "
             "check BASE_URL and that the service is up (or raise limits.timeout_seconds)."
         ) from None
     except requests.ConnectionError as exc:
@@ -41,14 +58,34 @@ def preflight(client: GraphClient, user_id: str | None, user_upn: str | None) ->
         ) from None
     except ResponseTooLarge:
         raise TargetUnusable(
-            f"{base} answered GET /me with a body over 10 MiB; check that BASE_URL points at "
-            "the positions service."
+            f"{base} answered GET {path} with a body over 10 MiB; check that BASE_URL points "
+            "at the positions service."
         ) from None
     except (requests.RequestException, BudgetExhausted) as exc:
         raise TargetUnusable(
-            f"GET {base}/me failed ({type(exc).__name__}); check BASE_URL and the service."
+            f"GET {base}{path} failed ({type(exc).__name__}); check BASE_URL and the service."
         ) from None
 
+
+def _positions_collection(client: GraphClient) -> None:
+    """The signed-in user's positions answer 200 with a JSON object holding a `value` array:
+    without that, every suite would fail for a reason that is not the service's conformance."""
+    path = "/me/profile/positions"
+    response = _get(client, path)
+    body = json_object(response)
+    if response.status_code == 200 and body is not None and isinstance(body.get("value"), list):
+        return
+    kind = response.headers.get("Content-Type", "no Content-Type").split(";")[0] or "no type"
+    raise TargetUnusable(
+        f"{client.base_url} answered GET {path} with {response.status_code} ({kind}), not a "
+        "list of positions; it is not a Graph positions service at that address - check that "
+        "BASE_URL is the service root including the version path (e.g. https://host/beta)."
+    )
+
+
+def _signed_in_user(client: GraphClient, user_id: str | None, user_upn: str | None) -> TargetUser:
+    base = client.base_url
+    response = _get(client, "/me")
     status = response.status_code
     if status in (301, 302, 303, 307, 308):
         raise TargetUnusable(
@@ -69,12 +106,12 @@ def preflight(client: GraphClient, user_id: str | None, user_upn: str | None) ->
     if status >= 500 or (body is None and status == 200):
         raise TargetUnusable(
             f"{base} answered GET /me with {status} and "
-            f"{'no JSON object' if body is None else 'an error'}; it does not look like a "
-            "Graph service - check BASE_URL (it should end with the version, e.g. /beta)."
+            f"{'no JSON object' if body is None else 'an error'}; it is not a Graph service at "
+            "that address - check BASE_URL (it should end with the version, e.g. /beta)."
         )
-    if user_id or user_upn:
-        return TargetUser(id=user_id, upn=user_upn)
+    if status not in (404, 405) and (user_id or user_upn):
+        return TargetUser(id=user_id, upn=user_upn)  # /me answers, but not with the user's id
     raise TargetUnusable(
-        f"{base} answered GET /me with {status}, so the user cannot be discovered; check that "
-        "BASE_URL ends with the version path (e.g. /beta) or set GRAPH_USER_ID and GRAPH_USER_UPN."
+        f"{base} answered GET /me with {status}; there is no Graph service at that address - "
+        "check that BASE_URL is the service root including the version path (e.g. /beta)."
     )
