@@ -10,8 +10,11 @@ SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 
 export BASE_URL GRAPH_TOKEN TARGET PROFILE PYTEST_ARGS GRAPH_USER_ID GRAPH_USER_UPN
 
-.PHONY: install install-azure test check selftest-faults coverage drift lint serve report bench bench-reference \
+.PHONY: help install install-azure test check selftest-faults coverage drift lint serve report bench bench-reference \
 	interop clean
+
+help:  ## list the targets and what each does
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 28
 
 install: $(STAMP)  ## create .venv from pyproject.toml (every other target does this itself)
 
@@ -35,7 +38,7 @@ coverage: $(STAMP)  ## which suite tests check each requirement; fails if one is
 drift: $(STAMP)  ## differences between a Graph docs checkout (DOCS=path) and the spec
 	$(BIN)/positions-harness drift $(or $(DOCS),$(error set DOCS to a checkout of microsoft-graph-docs-contrib)) $(if $(DRIFT_REPORT),--out $(DRIFT_REPORT))
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

@@ -46,6 +46,11 @@ def test_sample_profile_declares_deviations_with_expiry_and_unclaimed_features()
             "is not a YYYY-MM-DD date",
         ),
         (["not", "a", "mapping"], "must be a mapping"),
+        (
+            {"known_deviations": [{"requirement": "POS-GET-999", "link": "https://t/1"}]},
+            "known_deviations name ['POS-GET-999'], which openapi/requirements.yaml does not have",
+        ),
+        ({"strict": "sometimes"}, "strict must be true or false"),
     ],
     ids=[
         "unknown-key",
@@ -56,6 +61,8 @@ def test_sample_profile_declares_deviations_with_expiry_and_unclaimed_features()
         "deviation-without-link",
         "bad-expiry",
         "not-a-mapping",
+        "deviation-of-an-unknown-requirement",
+        "strict-not-a-boolean",
     ],
 )
 def test_malformed_profile_is_refused_with_a_sentence_naming_the_key(data, phrase):
@@ -155,3 +162,20 @@ def test_targets_json_is_one_line_a_ci_matrix_can_read(capsys):
     assert output.count("\n") == 1, "GITHUB_OUTPUT takes one line per value"
     names = [entry["name"] for entry in json.loads(output)]
     assert names == sorted(path.stem for path in TARGETS_DIR.glob("*.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("environ", "profile", "strict"),
+    [({}, "", False), ({"STRICT": "1"}, "", True), ({}, "strict: true\n", True)],
+    ids=["lenient-by-default", "strict-from-the-environment", "strict-from-the-profile"],
+)
+def test_strict_comes_from_the_environment_or_the_profile(tmp_path, environ, profile, strict):
+    path = tmp_path / "t.yaml"
+    path.write_text("name: t\n" + profile, encoding="utf-8")
+    config = resolve_config({"target": str(path)}, environ)
+    assert config.strict is strict
+
+
+def test_a_strict_value_that_is_not_yes_or_no_is_one_sentence(tmp_path):
+    with pytest.raises(ConfigError, match="STRICT='maybe' is not yes or no"):
+        resolve_config({}, {"STRICT": "maybe"})

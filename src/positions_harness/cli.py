@@ -16,6 +16,7 @@ configuration; 3 the target could not be tested; 4 the run did not complete.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import os
 import shlex
 import sys
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from . import __version__
 from .config.harness_config import RUN_ID_ENV, resolve_config
 from .config.target_listing import list_targets, render_targets_json, render_targets_text
 from .contract.coverage import coverage_report, render_coverage
@@ -38,11 +40,54 @@ from .run.session import HarnessSession
 from .run.sweep import sweep as sweep_leftovers
 from .transport.redaction import Redactor, scrub_tree
 
+RUN_EPILOG = """\
+Any option or argument `run` does not know goes to pytest as it is: -k EXPR, -x, --lf, -n 2,
+node ids such as suites/behaviour/test_delete.py (also in PYTEST_ARGS).
+
+environment:
+  BASE_URL          service root including the version path; unset: the bundled reference
+  GRAPH_TOKEN       bearer token (or the variable a target profile names in token.env)
+  TARGET            target profile: a name in targets/ or a path to a .yaml file
+  PROFILE           quick | default | nightly
+  STRICT=1          a failed SHOULD makes the target nonconforming too
+  GRAPH_USER_ID, GRAPH_USER_UPN   the user for the /users/{id} and /users/{upn} forms
+  PYTEST_ARGS       extra pytest arguments
+
+exit codes:
+  0  conforming: every MUST tested passed (SHOULD failures are warnings unless --strict)
+  1  nonconforming: a MUST failed
+  2  bad configuration (missing token, malformed profile)
+  3  the target cannot be tested (unreachable, refuses the token, not a positions service)
+  4  the run did not complete (interrupted, budget spent, harness error)
+"""
+
+
+def engine_versions() -> str:
+    """The harness and the engines a result depends on, e.g. for --version and reports."""
+    names = ("schemathesis", "hypothesis", "pytest")
+    versions = []
+    for name in names:
+        try:
+            versions.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name} not installed")
+    return f"positions-harness {__version__} ({', '.join(versions)})"
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="positions-harness", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="positions-harness",
+        description=__doc__.split("\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=engine_versions())
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="run the contract suites against a target")
+    run = commands.add_parser(
+        "run",
+        help="run the contract suites against a target",
+        epilog=RUN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.add_argument(
         "--base-url", help="service root, e.g. https://graph.microsoft.com/beta (env BASE_URL)"
     )
@@ -53,7 +98,6 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="a failed SHOULD makes the target nonconforming too (env STRICT=1)",
     )
-    run.add_argument("pytest_args", nargs="*", help="extra pytest arguments (also env PYTEST_ARGS)")
     diff = commands.add_parser("diff", help="compare two runs; exit 1 on a regression")
     diff.add_argument("old", help="older run folder or conformance.json")
     diff.add_argument("new", help="newer run folder or conformance.json")
@@ -229,7 +273,12 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, unknown = parser.parse_known_args(argv)
+    if args.command == "run":
+        args.pytest_args = [a for a in unknown if a != "--"] if unknown[:1] == ["--"] else unknown
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return COMMANDS[args.command](args)
     except HarnessError as exc:

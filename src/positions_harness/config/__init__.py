@@ -1,5 +1,6 @@
 """One run's configuration: options over environment over target profile, the target profiles in
 targets/, and the property suite's profiles (quick, default, nightly).
 
-May import: `transport` (credentials, limits), `errors`, `locations`.
+May import: `transport` (credentials, limits), `contract` (to check a profile's requirement
+ids against the catalogue), `errors`, `locations`.
 """

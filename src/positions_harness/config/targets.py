@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from ..contract.catalogue import load_catalogue
 from ..errors import ConfigError
 from ..locations import TARGETS_DIR
 from ..transport.limits import Limits
@@ -107,6 +108,12 @@ def _deviations(raw: Any, where: str) -> tuple[KnownDeviation, ...]:
                     "is not a YYYY-MM-DD date."
                 ) from None
         deviations.append(KnownDeviation(str(entry["requirement"]), str(entry["link"]), expires))
+    unknown = load_catalogue().unknown([d.requirement for d in deviations])
+    if unknown:
+        raise ConfigError(
+            f"{where}: known_deviations name {unknown}, which openapi/requirements.yaml does "
+            "not have; use the ids a report lists (e.g. POS-GET-004)."
+        )
     return tuple(deviations)
 
 
