@@ -12,6 +12,7 @@ from positions_harness.checks.persistence import (
     fetched,
     given_position,
     listed_position,
+    listing_with,
 )
 from positions_harness.checks.position_shape import echoed, is_position, position_from
 
@@ -102,7 +103,8 @@ def test_list_with_select_gives_each_item_the_selected_properties(positions, con
     created = given_position(positions, body)
 
     # The key is selected too: OData lets a service leave out whatever was not selected.
-    items = listed(positions, contract, "POS-LIST-004", params={"$select": f"id,{SELECT}"})
+    params = {"$select": f"id,{SELECT}"}
+    items = listing_with(positions, contract, [created["id"]], "POS-LIST-004", params=params)
 
     item = item_with_id(items, created["id"])
     expect("POS-LIST-004", item is not None, f"position {created['id']!r} is not listed")
@@ -111,8 +113,8 @@ def test_list_with_select_gives_each_item_the_selected_properties(positions, con
 
 @pytest.mark.requirement("POS-LIST-003", "POS-TYPE-001", "POS-ERR-003")
 def test_top_limits_the_list_and_skip_skips_its_first_items(positions, contract):
-    for _ in range(3):
-        given_position(positions, samples.minimal_position())
+    created = [given_position(positions, samples.minimal_position())["id"] for _ in range(3)]
+    listing_with(positions, contract, created, "POS-LIST-003")  # every create shows
 
     def page(**params: str) -> list:
         return ids(

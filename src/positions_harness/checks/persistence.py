@@ -65,8 +65,9 @@ def listed_position(
     rid: str | tuple[str, ...],
     via: str = ME,
 ) -> dict[str, Any]:
-    """The item of the list with this id; it must be there."""
-    item = item_with_id(listed(positions, contract, via=via), position_id)
+    """The item of the list with this id; it must be there (within the target's read lag)."""
+    items = listing_with(positions, contract, [position_id], via=via)
+    item = item_with_id(items, position_id)
     expect(rid, item is not None, f"position {position_id!r} is not in the list")
     assert item is not None
     return item
@@ -112,3 +113,23 @@ def eventually(positions: PositionsApi, read_and_check: Callable[[], T]) -> T:
             if time.monotonic() >= deadline:
                 raise
             time.sleep(READ_RETRY_PAUSE_SECONDS)
+
+
+def listing_with(
+    positions: PositionsApi,
+    contract: Contract,
+    position_ids: list[str],
+    rid: str | tuple[str, ...] | None = None,
+    via: str = ME,
+    params: dict[str, str] | None = None,
+) -> list[Any]:
+    """The whole list, read again within the target's read lag until it holds every position
+    in `position_ids` (a list may show a create only after a moment); the last reading either
+    way, for the checks to judge."""
+    deadline = time.monotonic() + positions.client.limits.read_lag_seconds
+    while True:
+        items = listed(positions, contract, rid, via=via, params=params)
+        missing = [i for i in position_ids if item_with_id(items, i) is None]
+        if not missing or time.monotonic() >= deadline:
+            return items
+        time.sleep(READ_RETRY_PAUSE_SECONDS)

@@ -16,6 +16,7 @@ from ..errors import BudgetExhausted
 from . import interrupts
 from .ledger import CleanupLedger
 from .limits import Limits
+from .read_lag import WriteMemory
 from .redaction import Redactor, Secret
 from .safety import SafetyPolicy, is_collection, position_id_of
 from .transcript import Exchange, Transcript, current_test
@@ -25,6 +26,7 @@ MAX_CONSECUTIVE_TRANSPORT_FAILURES = 3
 # What the Graph SDKs' retry handler retries, and its first back-off when no Retry-After came.
 RETRYABLE = (429, 503, 504)
 FIRST_BACKOFF_SECONDS = 3.0
+READ_LAG_PAUSE_SECONDS = 0.25
 USER_AGENT = "graph-positions-harness/0.1"
 
 # `auth` argument of GraphClient.request: True sends the bearer token, False sends no
@@ -65,6 +67,7 @@ class GraphClient:
         self._waited = 0.0
         self._last_sent = 0.0
         self.throttle_without_retry_after: list[str] = []
+        self.writes = WriteMemory()  # the run's last write per position, for lagging reads
         # Called with every finished exchange (e.g. to attach it to the Allure report).
         self.observers: list[Callable[[Exchange], None]] = []
 
@@ -105,11 +108,28 @@ class GraphClient:
             # The Delete page lists Content-Type: application/json as required, body or not
             # (DOC-DELETE-CONTENT-TYPE): a service that insists on it must not fail the run.
             send_headers["Content-Type"] = "application/json"
+        response = self._send_with_retries(method, url, body, send_headers, bare_path, json)
+        position_id = position_id_of(bare_path)
+        if method.upper() == "GET" and position_id is not None:
+            response = self._after_the_last_write(
+                position_id, response, url, send_headers, bare_path
+            )
+        return response
+
+    def _send_with_retries(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None,
+        headers: dict[str, str],
+        bare_path: str,
+        sent: Any,
+    ) -> requests.Response:
         attempt = 1
         while True:
             with interrupts.deferred():  # an interrupt never separates a create from the ledger
-                response = self._send_once(method, url, body, send_headers, attempt)
-                self._track_positions(method, bare_path, response)
+                response = self._send_once(method, url, body, headers, attempt)
+                self._track_positions(method, bare_path, response, sent)
             if response.status_code not in RETRYABLE:
                 return response
             if attempt > self.limits.max_retries:
@@ -120,6 +140,26 @@ class GraphClient:
                 )
             self._wait_before_retry(response, attempt)
             attempt += 1
+
+    def _after_the_last_write(
+        self,
+        position_id: str,
+        response: requests.Response,
+        url: str,
+        headers: dict[str, str],
+        bare_path: str,
+    ) -> requests.Response:
+        """Reads the position again, within `limits.read_lag_seconds`, until it shows the
+        run's last write to it (see read_lag.py); returns the last answer either way."""
+        deadline = time.monotonic() + self.limits.read_lag_seconds
+        while not self.writes.shown_by(
+            position_id, response.status_code, response.content or b"", url
+        ):
+            if time.monotonic() + READ_LAG_PAUSE_SECONDS > deadline:
+                break
+            time.sleep(READ_LAG_PAUSE_SECONDS)
+            response = self._send_with_retries("GET", url, None, headers, bare_path, None)
+        return response
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", path, **kwargs)
@@ -252,21 +292,28 @@ class GraphClient:
         """How long the run waited out throttling and transient unavailability."""
         return self._waited
 
-    def _track_positions(self, method: str, path: str, response: requests.Response) -> None:
-        """Keeps the ledger and the protected ids in step with what the target answered."""
+    def _track_positions(
+        self, method: str, path: str, response: requests.Response, sent: Any = None
+    ) -> None:
+        """Keeps the ledger, the protected ids and the memory of writes in step with what the
+        target answered."""
         if response.status_code >= 300:
             return
+        item_id = position_id_of(path)
         if method == "DELETE":
-            position_id = position_id_of(path)
-            if position_id:
-                self.ledger.forget(position_id)
+            if item_id:
+                self.ledger.forget(item_id)
+                self.writes.deleted(item_id)
             return
         body = json_object(response)
         if method == "POST" and is_collection(path):
             position_id = body.get("id") if body else None
             if isinstance(position_id, str) and position_id:
                 self.ledger.record(path.rstrip("/"), position_id)
+                self.writes.created(position_id)
         else:
+            if method == "PATCH" and item_id:
+                self.writes.updated(item_id, sent)
             self.safety.observe(method, path, body, self.ledger)
 
 

@@ -21,11 +21,18 @@ class CleanupLedger:
 
     def __init__(self) -> None:
         self._entries: dict[str, LedgerEntry] = {}
+        self._ever: set[str] = set()  # also the deleted ones: a lagging read may still show them
         self._lock = threading.Lock()
 
     def record(self, collection_path: str, position_id: str) -> None:
         with self._lock:
             self._entries.setdefault(position_id, LedgerEntry(collection_path, position_id))
+            self._ever.add(position_id)
+
+    def created_by_run(self, position_id: str) -> bool:
+        """Whether this run created the position, deleted since or not."""
+        with self._lock:
+            return position_id in self._ever
 
     def forget(self, position_id: str) -> None:
         with self._lock:

@@ -106,4 +106,4 @@ class SafetyPolicy:
             ids = [body.get("id")]
         else:
             return
-        self.protect(i for i in ids if isinstance(i, str) and i and not ledger.owns(i))
+        self.protect(i for i in ids if isinstance(i, str) and i and not ledger.created_by_run(i))
