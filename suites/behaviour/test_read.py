@@ -117,9 +117,9 @@ def test_top_limits_the_list_and_skip_skips_its_first_items(positions, contract)
     listing_with(positions, contract, created, "POS-LIST-003")  # every create shows
 
     def page(**params: str) -> list:
-        return ids(
-            listed(positions, contract, "POS-LIST-003", params=params, follow_next_links=False)
-        )
+        # A service may page even under $top (OData: its next link carries what is left), so
+        # every page is read: $top bounds the whole answer, not the first page.
+        return ids(listed(positions, contract, "POS-LIST-003", params=params))
 
     top_two = page(**{"$top": "2"})
     expect("POS-LIST-003", len(top_two) == 2, f"$top=2 gave {len(top_two)} items")

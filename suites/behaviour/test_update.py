@@ -33,7 +33,10 @@ TOP_LEVEL_CHANGES = {
 NESTED_CHANGES = {
     "detail": {"jobTitle": "Principal Brand Architect", "company": {"department": "Research"}}
 }
-CLEARED = ("manager", "inference", "categories")
+# Single-valued properties sent as null; a collection is cleared with [] (OData collections are
+# never null, and a service may refuse a null one).
+CLEARED = ("manager", "inference")
+EMPTIED = ("categories",)
 
 
 @pytest.mark.requirement("POS-UPDATE-001", "POS-UPDATE-002", "POS-TYPE-001", "POS-ERR-003")
@@ -65,15 +68,23 @@ def test_an_update_keeps_every_property_it_does_not_send(positions, contract):
 
 
 @pytest.mark.requirement("POS-UPDATE-005", "POS-TYPE-001", "POS-ERR-003")
-def test_a_property_sent_as_null_is_cleared(positions, contract):
+def test_a_property_sent_as_null_is_cleared_and_a_collection_sent_empty_is_emptied(
+    positions, contract
+):
     created = given_position(positions, samples.full_position())
 
-    response = positions.update(created["id"], dict.fromkeys(CLEARED))
+    response = positions.update(
+        created["id"], {**dict.fromkeys(CLEARED), **{key: [] for key in EMPTIED}}
+    )
 
     answered = position_from(response, contract, 200, "POS-UPDATE-005")
     stored = fetched(positions, contract, created["id"], "POS-UPDATE-005")
     for where, position in (("the 200 body", answered), ("a later get", stored)):
-        kept = {name: position[name] for name in CLEARED if not is_cleared(position.get(name))}
+        kept = {
+            name: position[name]
+            for name in (*CLEARED, *EMPTIED)
+            if not is_cleared(position.get(name))
+        }
         expect("POS-UPDATE-005", not kept, f"{where} still has the nulled properties {kept}")
 
 
