@@ -1,7 +1,9 @@
-"""Serves one faulty or conforming variant of the reference by hand or for the kill table.
+"""Serves one faulty, conforming or allowance variant of the reference by hand or for the kill
+table.
 
     python -m selftest.serve_variant fault patch-replaces-object [--port 8080]
     python -m selftest.serve_variant conforming opaque-ids
+    python -m selftest.serve_variant allowance select-leaves-out-id
     python -m selftest.serve_variant --list
 
 Prints `listening on http://127.0.0.1:PORT/beta` once, then serves until SIGINT/SIGTERM.
@@ -17,10 +19,11 @@ import threading
 
 from positions_reference import ReferenceServer
 
+from .allowance_variants import ALLOWANCES
 from .conforming_variants import VARIANTS
 from .faults import FAULTS
 
-CATALOGUES = {"fault": FAULTS, "conforming": VARIANTS}
+CATALOGUES = {"fault": FAULTS, "conforming": VARIANTS, "allowance": ALLOWANCES}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,7 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.list or not args.name:
         for kind, catalogue in CATALOGUES.items():
             for name, entry in sorted(catalogue.items()):
-                print(f"{kind:<11} {name:<40} {entry.description}")
+                allowed_by = getattr(entry, "allowed_by", "")
+                print(
+                    f"{kind:<11} {name:<40} {entry.description}"
+                    + (f" [allowed by: {allowed_by}]" if allowed_by else "")
+                )
         return 0
     entry = CATALOGUES[args.kind].get(args.name)
     if entry is None:
