@@ -63,9 +63,13 @@ def results_with(
     rid: str = MUST_ID,
     strict: bool = False,
 ) -> RunResults:
-    results = RunResults(load_catalogue(), (deviation,) if deviation else (), strict=strict)
+    """Every checkable requirement passed, but `rid`, which has `status`."""
+    catalogue = load_catalogue()
+    results = RunResults(catalogue, (deviation,) if deviation else (), strict=strict)
+    for requirement in catalogue.requirements.values():
+        if requirement.id != rid and not requirement.external:
+            results.add(requirement.id, Finding("t", "passed"))
     results.add(rid, Finding("t", status, "m"))
-    results.add("POS-GET-001", Finding("t", "passed"))
     return results
 
 
@@ -73,6 +77,30 @@ def test_one_failed_must_makes_the_run_nonconforming_and_errors_make_it_incomple
     assert results_with("passed").verdict() == "conforming"
     assert results_with("failed").verdict() == "nonconforming"
     assert results_with("error").verdict() == "incomplete"
+    assert results_with("inconclusive").verdict() == "incomplete"
+
+
+def test_conforming_needs_every_claimed_must_checked_not_only_none_failed():
+    assert results_with("not_run").verdict() == "incomplete"
+    assert [r.id for r in results_with("not_run").undecided()] == [MUST_ID]
+    # Not claimed by the target (a feature it leaves out) is not owed.
+    assert results_with("not_claimed").verdict() == "conforming"
+
+
+def test_a_failed_must_is_nonconforming_even_when_the_run_was_cut_short():
+    results = results_with("failed")
+    results.limited_by("interrupted")
+    results.limited_by("selection: -k 'update'", partial=True)
+    assert results.verdict() == "nonconforming"
+    assert results.partial and results.limits == ["interrupted", "selection: -k 'update'"]
+
+
+def test_an_interrupted_or_partial_run_that_failed_nothing_is_incomplete_not_conforming():
+    results = RunResults(load_catalogue())
+    results.add("POS-DELETE-001", Finding("t", "passed"))
+    results.limited_by("interrupted")
+    assert results.verdict() == "incomplete"
+    assert "POS-CREATE-001" in [r.id for r in results.undecided()]
 
 
 def test_a_failed_should_is_a_warning_and_decides_the_verdict_only_when_strict():
@@ -103,18 +131,19 @@ def test_known_deviation_does_not_fail_the_run_until_it_expires():
 
 
 def test_requirements_that_cannot_be_checked_from_outside_are_reported_as_external():
-    statuses = {r.id: r.status for r in results_with("passed").requirement_results()}
+    results = RunResults(load_catalogue())
+    results.add("POS-GET-001", Finding("t", "passed"))
+    statuses = {r.id: r.status for r in results.requirement_results()}
     assert statuses["POS-PERM-001"] == "external"
     assert statuses["POS-DELETE-001"] == "not_run"
 
 
 def test_an_incomplete_run_ends_with_one_sentence_naming_the_undecided_requirements():
-    results = [
-        SimpleNamespace(id="POS-CREATE-001", status="passed"),
+    undecided = [
         SimpleNamespace(id="POS-GET-001", status="error"),
         SimpleNamespace(id="POS-LIST-001", status="inconclusive"),
     ]
-    sentence = incomplete_sentence(results)
+    sentence = incomplete_sentence(undecided, ["interrupted"])
     assert sentence.startswith("positions-harness: the run did not complete: 2 requirement(s)")
-    assert "POS-GET-001, POS-LIST-001" in sentence and "POS-CREATE-001" not in sentence
+    assert "POS-GET-001, POS-LIST-001" in sentence and "interrupted" in sentence
     assert sentence.count("\n") == 0 and sentence.endswith("run again.")

@@ -10,9 +10,11 @@ from .wording import (
     STATUS_LABELS,
     exchange_text,
     failing_requirements,
+    limits_sentence,
     notes_outside_failures,
     source_text,
     summary_line,
+    verdict_line,
 )
 
 STYLE = """
@@ -110,8 +112,9 @@ def render_html(document: dict[str, Any]) -> str:
 <body>
 <header class="{_e(verdict)}">
 <h1>Graph workPosition conformance: {_e(target["name"])}</h1>
-<p class="verdict" id="verdict">{_e(verdict)}</p>
+<p class="verdict" id="verdict">{_e(verdict_line(document))}</p>
 <p id="summary">Requirements passed: {_e(summary_line(document))}</p>
+{f'<p id="limits">{_e(limits)}</p>' if (limits := limits_sentence(document)) else ""}
 <p>{_e(target["base_url"])} · run {_e(run["id"])} · profile {_e(run["profile"])} ·
 {_e(run["started"])} ({_e(run["duration_seconds"])} s)
 · harness {_e(document["harness"]["version"])} · spec {_e(document["spec"]["sha256"][:12])}</p>

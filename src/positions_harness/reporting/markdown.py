@@ -10,10 +10,12 @@ from .wording import (
     STATUS_ORDER,
     exchange_text,
     failing_requirements,
+    limits_sentence,
     notes_outside_failures,
     source_text,
     status_label,
     summary_line,
+    verdict_line,
 )
 
 
@@ -38,8 +40,9 @@ def render_markdown(document: dict[str, Any]) -> str:
     lines = [
         f"# Conformance report: {target['name']}",
         "",
-        f"**Verdict: {document['verdict']}** — requirements passed: {summary_line(document)}",
+        f"**Verdict: {verdict_line(document)}** — requirements passed: {summary_line(document)}",
         "",
+        *([f"{limits}", ""] if (limits := limits_sentence(document)) else []),
         f"- Base URL: `{target['base_url']}`"
         + (" (bundled reference)" if target["bundled_reference"] else ""),
         f"- Run `{run['id']}`, profile `{run['profile']}`, {run['started']} to {run['finished']}"

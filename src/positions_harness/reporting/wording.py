@@ -75,3 +75,21 @@ def exchange_text(exchange: dict[str, Any]) -> str:
     if exchange.get("response_body"):
         lines += ["", exchange["response_body"][:EVIDENCE_BODY_LIMIT]]
     return "\n".join(lines)
+
+
+def verdict_line(document: dict[str, Any]) -> str:
+    """E.g. "incomplete (partial run: selection: -k 'delete')": the verdict with what limited it."""
+    verdict = document["verdict"]
+    if document.get("partial"):
+        verdict += " (partial run)"
+    return verdict
+
+
+def limits_sentence(document: dict[str, Any]) -> str | None:
+    """What kept the run from deciding everything, and which requirements it left undecided."""
+    limits, undecided = document.get("limits") or [], document.get("undecided") or []
+    if not limits and not undecided:
+        return None
+    named = ", ".join(undecided[:10]) + (" ..." if len(undecided) > 10 else "")
+    because = f" ({'; '.join(limits)})" if limits else ""
+    return f"Not decided{because}: {len(undecided)} claimed requirement(s): {named or 'none'}."

@@ -49,7 +49,8 @@ def write_run_report(
     started: dt.datetime,
     requests_sent: int | None = None,
 ) -> Path:
-    """Writes conformance.json/.md/.html into the run's folder and points reports/latest at it."""
+    """Writes conformance.json/.md/.html into the run's folder and, unless the run was partial,
+    points reports/latest at it."""
     folder = config.report_dir
     folder.mkdir(parents=True, exist_ok=True)
     document = build_document(
@@ -74,7 +75,8 @@ def write_run_report(
     (folder / CONFORMANCE_HTML).write_text(
         render_html(document), encoding="utf-8", errors="backslashreplace"
     )
-    point_latest(config.reports_root, folder)
+    if not results.partial:  # a narrowed run is kept, but is never taken for the latest verdict
+        point_latest(config.reports_root, folder)
     return folder
 
 

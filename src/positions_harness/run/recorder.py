@@ -18,6 +18,7 @@ from ..transport.redaction import Redactor, scrub_tree
 from ..verdict.results import CONFORMING, INCOMPLETE, NONCONFORMING, Finding, RunResults
 from .findings import FINDINGS_ATTRIBUTE
 from .options import harness_config
+from .selection import selection_of
 from .stash_keys import results_key, session_key
 
 
@@ -31,9 +32,9 @@ class RequirementRecorder:
     @property
     def results(self) -> RunResults | None:
         results = self.config.stash.get(results_key, None)
-        if results is None or hasattr(self.config, "workerinput") or not results.has_findings:
+        if results is None or hasattr(self.config, "workerinput"):
             return None
-        return results
+        return results if results.has_findings or results.limits else None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         rows = getattr(report, FINDINGS_ATTRIBUTE, None) or ()
@@ -52,6 +53,13 @@ class RequirementRecorder:
 
     @pytest.hookimpl(trylast=True)  # after session fixtures are torn down (cleanup done)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        stashed = self.config.stash.get(results_key, None)
+        if stashed is not None:
+            selection = selection_of(self.config)
+            if selection:
+                stashed.limited_by(f"selection: {selection}", partial=True)
+            if exitstatus == pytest.ExitCode.INTERRUPTED:
+                stashed.limited_by("interrupted")
         results = self.results
         if results is None:
             return
@@ -109,18 +117,20 @@ class RequirementRecorder:
             for level, c in sorted(results.level_summary().items())
         )
         warnings = f"; {len(warned)} SHOULD warning(s)" if warned else ""
-        write(f"requirements passed: {levels}{warnings}; verdict: {results.verdict()}")
+        partial = " (partial run)" if results.partial else ""
+        write(f"requirements passed: {levels}{warnings}; verdict: {results.verdict()}{partial}")
         if results.verdict() == INCOMPLETE:
-            write(incomplete_sentence(results.requirement_results()))
+            write(incomplete_sentence(results.undecided(), results.limits))
         write(f"report: {harness_config(self.config).report_dir}")
 
 
-def incomplete_sentence(results: list[Any]) -> str:
+def incomplete_sentence(undecided: list[Any], limits: list[str] | None = None) -> str:
     """Why a run without failures is not a verdict, and what to do about it: one sentence."""
-    undecided = [r.id for r in results if r.status in ("error", "inconclusive")]
-    named = ", ".join(undecided[:5]) + (" ..." if len(undecided) > 5 else "")
+    ids = [r.id for r in undecided]
+    named = ", ".join(ids[:5]) + (" ..." if len(ids) > 5 else "")
+    why = "; ".join(limits or []) or "the first error above says why"
     return (
-        f"positions-harness: the run did not complete: {len(undecided)} requirement(s) could not "
-        f"be decided ({named}); the first error above says why - fix it, or raise the "
-        "profile's limits if the budget ran out, and run again."
+        f"positions-harness: the run did not complete: {len(ids)} requirement(s) could not "
+        f"be decided ({named}) - {why}; run the whole contract (no selection), fix the first "
+        "error, or raise the profile's limits if a budget ran out, and run again."
     )

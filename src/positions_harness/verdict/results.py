@@ -47,7 +47,17 @@ class RunResults:
         self.catalogue = catalogue
         self.deviations = {d.requirement: d for d in deviations}
         self.strict = strict  # a failed SHOULD counts like a failed MUST
+        # Why the run may not have decided everything it claims: "interrupted", "selection: -k
+        # delete", "time budget: ...". A selection makes the run partial.
+        self.limits: list[str] = []
+        self.partial = False
         self._findings: dict[str, list[Finding]] = {rid: [] for rid in catalogue.requirements}
+
+    def limited_by(self, reason: str, partial: bool = False) -> None:
+        """Records what kept the run from deciding every claimed requirement."""
+        if reason not in self.limits:
+            self.limits.append(reason)
+        self.partial = self.partial or partial
 
     def add(self, requirement_id: str, finding: Finding) -> None:
         self._findings.setdefault(requirement_id, []).append(finding)
@@ -84,16 +94,26 @@ class RunResults:
         return self.strict or self.catalogue.requirements[result.id].level == "MUST"
 
     def verdict(self, today: dt.date | None = None) -> str:
-        """RFC 2119 as the OpenID and OCI conformance suites grade: a failed MUST makes the
-        target nonconforming; a failed SHOULD is a warning (unless strict); a MUST the run could
-        not decide leaves the verdict incomplete."""
+        """The one rule, read as RFC 2119 and as the OpenID and OCI conformance suites grade:
+        a failed binding requirement (every MUST; SHOULD too when strict) makes the target
+        nonconforming, whatever else happened; otherwise the target is conforming only when
+        every claimed binding requirement was checked and passed, and the run is incomplete
+        when one was not decided (interrupted, budget spent, a selection, a harness error)."""
         binding = [r for r in self.requirement_results(today) if self._binding(r)]
-        statuses = {r.status for r in binding}
-        if "failed" in statuses:
+        if any(r.status == "failed" for r in binding):
             return NONCONFORMING
-        if statuses & {"error", "inconclusive"}:
+        if self.undecided(today):
             return INCOMPLETE
         return CONFORMING
+
+    def undecided(self, today: dt.date | None = None) -> list[RequirementResult]:
+        """Claimed binding requirements the run did not decide: error, inconclusive, not run.
+        Unclaimed, external and known deviations are not claimed to be met."""
+        return [
+            r
+            for r in self.requirement_results(today)
+            if self._binding(r) and r.status in ("error", "inconclusive", "not_run")
+        ]
 
     def warnings(self, today: dt.date | None = None) -> list[RequirementResult]:
         """Failed requirements that do not decide the verdict (SHOULD, when not strict)."""
