@@ -38,6 +38,7 @@ from .reporting import runs
 from .reporting.allure_html import build_allure_report
 from .run.session import HarnessSession
 from .run.sweep import sweep as sweep_leftovers
+from .transport import interrupts
 from .transport.redaction import Redactor, scrub_tree
 
 RUN_EPILOG = """\
@@ -253,10 +254,14 @@ def run(args: argparse.Namespace) -> int:
         session.close()
         if config.report_dir.is_dir():  # e.g. Allure's copy of a failure message
             scrub_tree(config.report_dir, Redactor([config.token.reveal()]))
+    if code == pytest.ExitCode.INTERRUPTED or interrupts.received() is not None:
+        print(
+            "positions-harness: interrupted; created positions were cleaned up and the report "
+            "says incomplete.",
+            file=sys.stderr,
+        )
     if code in (EXIT_PASSED, EXIT_NONCONFORMING):
         return int(code)
-    if code == pytest.ExitCode.INTERRUPTED:
-        print("positions-harness: interrupted; created positions were cleaned up.", file=sys.stderr)
     return EXIT_RUN_INCOMPLETE
 
 

@@ -14,6 +14,7 @@ import pytest
 from ..checks.expect import RequirementViolation, check_log, merged_violation
 from ..contract.requirement_marker import is_suite_item, requirement_ids
 from ..errors import BudgetExhausted
+from ..transport import interrupts
 from ..transport.client import ResponseTooLarge
 from ..transport.redaction import Redactor
 from ..transport.safety import NotClaimed
@@ -89,6 +90,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.skipped and isinstance(report.longrepr, tuple):
         skip_reason = str(report.longrepr[2])
     findings = classify(ids, report.when, report.outcome, exc, check_log.passed, skip_reason)
+    if interrupts.received() is not None and not isinstance(
+        merged_violation(exc), RequirementViolation
+    ):
+        # Whatever a test raised after the signal (a KeyboardInterrupt some library wrapped)
+        # says nothing about the target: its requirements were not decided.
+        findings = [
+            (rid, "error", "interrupted by a signal before the check finished")
+            if status in ("failed", "error")
+            else (rid, status, message)
+            for rid, status, message in findings
+        ]
     evidence = _evidence(item) if report.failed else []
     if evidence:
         last = evidence[-1]

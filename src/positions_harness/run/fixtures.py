@@ -42,6 +42,14 @@ def harness_session(request: pytest.FixtureRequest) -> Iterator[HarnessSession]:
         yield session
     finally:
         current_test.nodeid = CLEANUP
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        capture = config.pluginmanager.get_plugin("capturemanager")
+        if reporter is not None and capture is not None and session.client is not None:
+            left = len(session.client.ledger)
+            with capture.global_and_fixture_disabled():  # said now, not after the run
+                reporter.write_line(
+                    f"cleanup: deleting {left} position(s) and sweeping the run's tag"
+                )
         report = session.cleanup()
         worker = getattr(config, "workerinput", {}).get("workerid")
         suffix = f"-{worker}" if worker else ""

@@ -6,6 +6,8 @@ PYTEST_DONT_REWRITE: imported before pytest starts (by the CLI), so not rewritte
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from ..checks.expect import check_log
@@ -71,3 +73,13 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     features = {catalogue[rid].feature for rid in ids} & unclaimed
     if features:
         pytest.skip(f"{NOT_CLAIMED}: {', '.join(sorted(features))}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """Stops the run after the test in flight once a signal came, even when something on the
+    way swallowed its KeyboardInterrupt; cleanup and the (incomplete) report still follow."""
+    result = yield
+    if interrupts.received() is not None:
+        item.session.shouldstop = "interrupted by a signal"
+    return result

@@ -14,8 +14,16 @@ import pytest
 from ..contract.catalogue import load_catalogue
 from ..errors import EXIT_RUN_INCOMPLETE, HarnessError
 from ..reporting.writer import write_run_report
+from ..transport import interrupts
 from ..transport.redaction import Redactor, scrub_tree
-from ..verdict.results import CONFORMING, INCOMPLETE, NONCONFORMING, Finding, RunResults
+from ..verdict.results import (
+    CONFORMING,
+    INCOMPLETE,
+    INTERRUPTED,
+    NONCONFORMING,
+    Finding,
+    RunResults,
+)
 from .findings import FINDINGS_ATTRIBUTE
 from .options import harness_config
 from .selection import selection_of
@@ -58,8 +66,8 @@ class RequirementRecorder:
             selection = selection_of(self.config)
             if selection:
                 stashed.limited_by(f"selection: {selection}", partial=True)
-            if exitstatus == pytest.ExitCode.INTERRUPTED:
-                stashed.limited_by("interrupted")
+            if exitstatus == pytest.ExitCode.INTERRUPTED or interrupts.received() is not None:
+                stashed.limited_by(INTERRUPTED)
         results = self.results
         if results is None:
             return
@@ -77,7 +85,8 @@ class RequirementRecorder:
         except (OSError, HarnessError) as exc:  # reports are output: say so, keep the verdict
             self._write(f"Could not write the report: {exc}")
         scrub_tree(harness.report_dir, Redactor([harness.token.reveal()]))
-        if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        interrupted = interrupts.received() is not None
+        if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or interrupted:
             verdict = results.verdict()
             session.exitstatus = (
                 pytest.ExitCode.OK

@@ -18,12 +18,15 @@ from typing import Any
 class _State:
     depth = 0
     pending: int | None = None
+    received: int | None = None  # the first signal of the run, even if something swallowed it
 
 
 _state = _State()
 
 
 def _handle(signum: int, frame: Any) -> None:
+    if _state.received is None:
+        _state.received = signum
     if _state.depth > 0 and _state.pending is None:
         _state.pending = signum
         return
@@ -36,6 +39,12 @@ def install() -> None:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, _handle)
         signal.signal(signal.SIGTERM, _handle)
+
+
+def received() -> int | None:
+    """The signal that interrupted the run, if one came: code that catches KeyboardInterrupt
+    on its way (Hypothesis, a gc callback) cannot make the run forget it."""
+    return _state.received
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from ..contract.catalogue import Catalogue
 # Most severe first: a requirement takes the most severe status any of its tests gave it.
 SEVERITY = ("failed", "error", "inconclusive", "passed", "not_claimed", "not_run")
 CONFORMING, NONCONFORMING, INCOMPLETE = "conforming", "nonconforming", "incomplete"
+INTERRUPTED = "interrupted"  # a limit of the run: a signal stopped it
 STATUSES = (*SEVERITY, "known_deviation", "external")
 # Statuses that mean the target was actually exercised on the requirement.
 CHECKED = ("passed", "failed", "error", "inconclusive", "known_deviation")
@@ -102,8 +103,8 @@ class RunResults:
         binding = [r for r in self.requirement_results(today) if self._binding(r)]
         if any(r.status == "failed" for r in binding):
             return NONCONFORMING
-        if self.undecided(today):
-            return INCOMPLETE
+        if self.undecided(today) or INTERRUPTED in self.limits:
+            return INCOMPLETE  # an interrupted run may not have cleaned up: never conforming
         return CONFORMING
 
     def undecided(self, today: dt.date | None = None) -> list[RequirementResult]:

@@ -1,0 +1,145 @@
+"""Interrupting a harness run with SIGINT at a chosen moment, as a user's Ctrl-C does.
+
+    python -m selftest.support.interrupting [--tries 10]
+
+prints, per moment, how many tries ended with exit 4, an `incomplete` report and no position
+left on the target (the figures for the closing note of the signals work).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from positions_harness.locations import REPO_ROOT
+from positions_reference import ReferenceServer, create_app
+
+from .harness_run import clean_environment
+
+TOKEN = "tok-selftest-interrupt"
+RUN_TIMEOUT = 120
+# When to send SIGINT: after some seconds, or once the run's output shows a marker.
+MOMENTS = {
+    "after-1.5-s": 1.5,
+    "at-the-start-of-the-property-phase": "suites/property/",
+    "during-cleanup": "cleanup: deleting",
+}
+SLOW_SECONDS = 0.5
+
+
+class SlowOnDemand:
+    """The reference, answering every request after SLOW_SECONDS once `slow` is set: set when
+    the cleanup starts, it keeps the cleanup's requests in flight when the signal comes."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.slow = threading.Event()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if self.slow.is_set():
+            time.sleep(SLOW_SECONDS)
+        return self.app(environ, start_response)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.app, name)
+
+
+@dataclass
+class Interrupted:
+    exit_code: int
+    verdict: str | None
+    positions_left: int
+    output: str
+
+    @property
+    def as_promised(self) -> bool:
+        return self.exit_code == 4 and self.verdict == "incomplete" and self.positions_left == 0
+
+
+def interrupt_run(reports_root: Path, moment: str) -> Interrupted:
+    """Runs the harness against a fresh reference and sends SIGINT at `moment`."""
+    app = SlowOnDemand(create_app())
+    server = ReferenceServer(app).start()
+    try:
+        env = clean_environment()
+        env.update(
+            BASE_URL=server.url,
+            GRAPH_TOKEN=TOKEN,
+            PROFILE="quick",
+            POSITIONS_REPORTS_ROOT=str(reports_root),
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "positions_harness", "run"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        output = _signal_at(process, MOMENTS[moment], app.slow)
+        left = sum(len(server.app.store.list_records(user.id)) for user in server.app.users)
+    finally:
+        server.stop()
+    reports = sorted(reports_root.glob("*/*/conformance.json"))
+    verdict = json.loads(reports[-1].read_text())["verdict"] if reports else None
+    return Interrupted(process.returncode, verdict, left, output)
+
+
+def _signal_at(process: subprocess.Popen[bytes], when: float | str, slow: threading.Event) -> str:
+    assert process.stdout is not None
+    output, started, sent = b"", time.monotonic(), False
+    os.set_blocking(process.stdout.fileno(), False)
+    while process.poll() is None and time.monotonic() - started < RUN_TIMEOUT:
+        chunk = process.stdout.read() or b""
+        output += chunk
+        due = (
+            time.monotonic() - started >= when
+            if isinstance(when, float)
+            else when.encode() in output
+        )
+        if due and not sent:
+            slow.set()
+            process.send_signal(signal.SIGINT)
+            sent = True
+        time.sleep(0.02)
+    if process.poll() is None:
+        process.kill()
+    process.wait(timeout=10)
+    output += process.stdout.read() or b""
+    return output.decode("utf-8", "replace")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tries", type=int, default=10)
+    args = parser.parse_args(argv)
+    import tempfile
+
+    all_kept = True
+    for moment in MOMENTS:
+        kept = 0
+        for _ in range(args.tries):
+            with tempfile.TemporaryDirectory() as folder:
+                result = interrupt_run(Path(folder), moment)
+            kept += result.as_promised
+            if not result.as_promised:
+                print(
+                    f"  {moment}: exit {result.exit_code}, verdict {result.verdict}, "
+                    f"{result.positions_left} left"
+                )
+        all_kept = all_kept and kept == args.tries
+        print(f"{moment}: {kept}/{args.tries} tries exit 4, incomplete, no position left")
+    return 0 if all_kept else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Deleting, as a property test goes, the positions it no longer needs.
+
+Every generated create makes a position, and so does every generated delete (it takes one of
+its own); left until the end-of-run cleanup they pile up into hundreds, which pages the list
+and slows every later list. Each is deleted through the harness client as soon as its case is
+judged, so the cleanup ledger stays right; what cannot be deleted now stays in the ledger for
+the cleanup at the end of the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import requests
+
+from ..transport.client import GraphClient
+
+
+def owned_ids(client: GraphClient) -> frozenset[str]:
+    """The positions the run owns now (take this before the requests whose creations to undo)."""
+    return frozenset(entry.position_id for entry in client.ledger.entries())
+
+
+def delete_created_since(client: GraphClient, before: Iterable[str]) -> None:
+    """Deletes every position the ledger gained since `before` was taken.
+
+    Raises BudgetExhausted like any request (the caller decides what that means); a transport
+    error or a refusal leaves the position to the end-of-run cleanup.
+    """
+    kept = set(before)
+    for entry in client.ledger.entries():
+        if entry.position_id not in kept:
+            delete_owned(client, entry.position_id)
+
+
+def delete_owned(client: GraphClient, position_id: str) -> None:
+    """Deletes one position of the ledger now (nothing when the ledger no longer has it)."""
+    entry = next((e for e in client.ledger.entries() if e.position_id == position_id), None)
+    if entry is None:
+        return
+    try:
+        response = client.delete(entry.item_path)  # a 2xx takes it off the ledger
+    except requests.RequestException:
+        return
+    if response.status_code in (404, 410):  # already gone
+        client.ledger.forget(position_id)
