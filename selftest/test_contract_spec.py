@@ -123,3 +123,39 @@ def test_links_lead_from_create_to_get_update_and_delete():
             f"update{prefix}Position",
             f"delete{prefix}Position",
         }
+
+
+def test_never_null_marks_only_properties_the_request_schemas_let_be_null():
+    # x-never-null narrows what valid generated data sends (null is left out); it must not mark
+    # a property the schema already keeps from null, nor one outside the request schemas.
+    marked = []
+    for name, schema in SCHEMAS.items():
+        for prop, definition in schema.get("properties", {}).items():
+            if definition.get("x-never-null"):
+                marked.append((name, prop))
+                target = definition
+                if "$ref" in definition:
+                    target = SCHEMAS[definition["$ref"].rsplit("/", 1)[-1]]
+                assert None in target.get("enum", ()) or "null" in target.get("type", ()), prop
+    assert {name for name, _ in marked} == {"workPositionCreate", "workPositionUpdate"}
+    assert {prop for _, prop in marked} == {"categories", "colleagues", "allowedAudiences"}
+
+
+def test_metadata_only_names_are_no_property_the_request_schemas_declare():
+    declared = {p for schema in SCHEMAS.values() for p in schema.get("properties", {})}
+    for name in ("workPositionCreate", "workPositionUpdate"):
+        metadata_only = set(SCHEMAS[name]["x-graph-metadata-only"])
+        assert metadata_only and not metadata_only & (declared - {"sources"})
+    # `sources` is in the response schema only: Graph returns it, no page lets a client set it.
+    assert "sources" not in SCHEMAS["workPositionCreate"]["properties"]
+
+
+def test_query_parameters_hold_the_values_every_conforming_service_takes():
+    parameters = CONTRACT.document["components"]["parameters"]
+
+    assert parameters["top"]["schema"]["minimum"] >= 1
+    assert parameters["top"]["schema"]["maximum"] <= 100
+    assert parameters["skip"]["schema"]["maximum"] <= 3  # the paging test keeps more positions
+    assert {v.split()[0] for v in parameters["orderby"]["schema"]["items"]["enum"]} == {
+        "createdDateTime"
+    }

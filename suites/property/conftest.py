@@ -3,6 +3,7 @@ through the harness client, real data for the path parameters, the profile and i
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import warnings
 from collections.abc import Callable, Iterator
@@ -20,6 +21,8 @@ from positions_harness.checks.positions_api import (
     TargetUser,
 )
 from positions_harness.config.profiles import PropertyProfile, property_profile
+from positions_harness.contract.spec import load_contract
+from positions_harness.errors import BudgetExhausted
 from positions_harness.property.check_requirements import STATELESS_CHECKS
 from positions_harness.property.client_transport import WITH_TOKEN
 from positions_harness.property.judge import judge
@@ -30,10 +33,14 @@ from positions_harness.property.linked_sequences import (
     stateful_settings,
 )
 from positions_harness.property.schema import load_contract_schema, restricted_to
+from positions_harness.property.spent_budget import StopOnSpentBudget, stop_on_spent_budget
+from positions_harness.property.tidying import delete_created_since, delete_owned, owned_ids
 from positions_harness.property.time_budget import RunBudget
 from positions_harness.run.options import harness_config
 from positions_harness.transport.client import GraphClient
 
+# The query options of the tests that send them (each names its options' requirements).
+PAGING_OPTIONS, SELECT_OPTIONS = ("$top", "$skip", "$orderby"), ("$select",)
 # The position the generated reads and updates address; every generated delete gets its own.
 EXISTING_POSITION = {
     "detail": {"jobTitle": "Property-suite position", "company": {"displayName": "Contoso"}},
@@ -68,6 +75,28 @@ def run_budget(profile: PropertyProfile) -> Iterator[RunBudget]:
 def auth_enforced() -> set[str]:
     """Operations seen refusing a request without credentials (probed once each per run)."""
     return set()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """A generated case that ran out of the request or throttling budget ends its operation's
+    Hypothesis test with StopOnSpentBudget (see property/spent_budget.py); the run's findings
+    (run/findings.py) then see what it stands for: the BudgetExhausted (inconclusive), or the
+    violations found before it."""
+    stop = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(stop, StopOnSpentBudget):
+        call.excinfo = pytest.ExceptionInfo.from_exception(stop.reported())
+    return (yield)
+
+
+@pytest.fixture(autouse=True)
+def spent_budget() -> Iterator[list[BudgetExhausted]]:
+    """Budget exhaustions a test reported as the violations found before them; the test then
+    ends with the BudgetExhausted, so that what it could not check comes out inconclusive."""
+    spent: list[BudgetExhausted] = []
+    yield spent
+    if spent:
+        raise spent[0]
 
 
 @pytest.fixture(autouse=True)
@@ -110,12 +139,20 @@ def create_position(positions: PositionsApi) -> str:
 
 
 @pytest.fixture
-def existing_position(positions: PositionsApi) -> str:
-    return create_position(positions)
+def existing_position(positions: PositionsApi, graph: GraphClient) -> Iterator[str]:
+    """A position of the test's own, deleted when the test is done with it."""
+    position_id = create_position(positions)
+    yield position_id
+    with contextlib.suppress(BudgetExhausted):  # the end-of-run cleanup tries again
+        delete_owned(graph, position_id)
 
 
-def contract_addressed(via: str, request: pytest.FixtureRequest) -> BaseSchema:
-    """The contract with the target user and an existing position as path parameters."""
+def contract_addressed(
+    via: str, request: pytest.FixtureRequest, query_options: frozenset[str] = frozenset()
+) -> BaseSchema:
+    """The contract with the target user and an existing position as path parameters; its
+    reads carry the query options in `query_options` (the tests that name their
+    requirements), else none."""
     parameters = {
         "user-id": user_reference(request.getfixturevalue("target_user"), via),
         "workPosition-id": request.getfixturevalue("existing_position"),
@@ -126,12 +163,32 @@ def contract_addressed(via: str, request: pytest.FixtureRequest) -> BaseSchema:
         parameters,
         request.getfixturevalue("seed"),
         harness_config(request.config).target.unclaimed,
+        query_options,
     )
 
 
 @pytest.fixture
 def contract_via_me(request: pytest.FixtureRequest) -> BaseSchema:
     return contract_addressed(ME, request)
+
+
+@pytest.fixture
+def contract_via_me_with_paging(
+    request: pytest.FixtureRequest, positions: PositionsApi, graph: GraphClient
+) -> Iterator[BaseSchema]:
+    """The contract with paging options, over a list longer than the largest $skip the spec
+    lets generated requests send: a service may refuse a $skip that skips every position."""
+    largest_skip = load_contract().document["components"]["parameters"]["skip"]["schema"]
+    extra = [create_position(positions) for _ in range(largest_skip["maximum"])]
+    yield contract_addressed(ME, request, frozenset(PAGING_OPTIONS))
+    with contextlib.suppress(BudgetExhausted):  # the end-of-run cleanup tries again
+        for position_id in extra:
+            delete_owned(graph, position_id)
+
+
+@pytest.fixture
+def contract_via_me_with_select(request: pytest.FixtureRequest) -> BaseSchema:
+    return contract_addressed(ME, request, frozenset(SELECT_OPTIONS))
 
 
 @pytest.fixture
@@ -146,24 +203,44 @@ def contract_via_user_upn(request: pytest.FixtureRequest) -> BaseSchema:
 
 @pytest.fixture
 def send_and_judge(
-    graph: GraphClient, positions: PositionsApi, run_budget: RunBudget, auth_enforced: set[str]
+    graph: GraphClient,
+    positions: PositionsApi,
+    run_budget: RunBudget,
+    auth_enforced: set[str],
+    spent_budget: list[BudgetExhausted],
 ) -> Callable[..., None]:
-    """Sends a generated case through the harness client and judges the answer."""
-    failing: set[str] = set()  # operations with a violation found in this test
+    """Sends a generated case through the harness client, judges the answer, and deletes the
+    positions the case created (a create's, a delete's own). A spent request or throttling
+    budget stops the operation's generation at once (StopOnSpentBudget)."""
+    found: dict[str, list[RequirementViolation]] = {}  # per operation, in this test
 
     def run(case: Case, addressing_requirement: str | None = None) -> None:
         label = case.operation.label
         if run_budget.single_requests_spent:
             run_budget.operations_cut.add(label)
-            if label in failing:
+            if label in found:
                 return  # send no more; Hypothesis reports the violations it has seen
             # Ends this operation's generation at once (Hypothesis lets a skip through); the
             # report says the rest did not run.
             pytest.skip(f"time budget of {run_budget.seconds:g} s spent")
-        if case.method.upper() == "DELETE":  # each delete takes a position of its own
-            case.path_parameters["workPosition-id"] = create_position(positions)
-        response = case.call(**WITH_TOKEN)
+        seen = found.get(label, [])
         try:
+            with stop_on_spent_budget(seen):
+                send_and_tidy(case, addressing_requirement)
+        except RequirementViolation as violation:
+            found.setdefault(label, []).append(violation)
+            raise
+        except StopOnSpentBudget as stop:
+            if stop.found:  # reported as found; the test ends inconclusive for the rest
+                spent_budget.append(stop.exhausted)
+            raise
+
+    def send_and_tidy(case: Case, addressing_requirement: str | None) -> None:
+        before = owned_ids(graph)
+        try:
+            if case.method.upper() == "DELETE":  # each delete takes a position of its own
+                case.path_parameters["workPosition-id"] = create_position(positions)
+            response = case.call(**WITH_TOKEN)
             judge(
                 case,
                 response,
@@ -173,9 +250,11 @@ def send_and_judge(
                 addressing_requirement=addressing_requirement,
                 auth_enforced=auth_enforced,
             )
-        except RequirementViolation:
-            failing.add(label)
+        except BaseException:
+            with contextlib.suppress(BudgetExhausted):  # what the case found comes first
+                delete_created_since(graph, before)
             raise
+        delete_created_since(graph, before)
 
     return run
 
@@ -189,6 +268,7 @@ def run_linked_sequences(
     target_user: TargetUser,
     run_budget: RunBudget,
     auth_enforced: set[str],
+    spent_budget: list[BudgetExhausted],
 ) -> Callable[[str], None]:
     """Runs the profile's stateful scenarios over the operations whose path matches, in
     batches, until they are done or the time budget is spent."""
@@ -198,13 +278,15 @@ def run_linked_sequences(
         unclaimed = harness_config(request.config).target.unclaimed
         schema = load_contract_schema(graph, profile, parameters, seed, unclaimed)
         schema = restricted_to(schema, path_pattern)
-        machine = linked_sequences_machine(schema, graph.transcript.redactor.text, auth_enforced)
+        machine = linked_sequences_machine(
+            schema, graph.transcript.redactor.text, auth_enforced, client=graph
+        )
         deadline = run_budget.sequences_deadline()
         remaining, batch = profile.stateful_scenarios, 0
         while remaining > 0 and run_budget.sequences_may_go_on(deadline):
             size = min(remaining, SCENARIOS_PER_BATCH)
             machine._hypothesis_internal_use_seed = seed + batch  # reproducible batches
-            run_scenarios(machine, stateful_settings(profile, size))
+            run_scenarios(machine, stateful_settings(profile, size), spent_budget)
             remaining, batch = remaining - size, batch + 1
         run_budget.scenarios_not_run += remaining
 

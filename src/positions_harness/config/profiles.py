@@ -19,7 +19,8 @@ from typing import Any
 from ..errors import ConfigError
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
-# Where the coverage phase walks the schema: the invalid create bodies on /me only, every /me
+# Where the coverage phase walks the schema: the create bodies (valid and invalid) on /me only
+# (the scope keeps its old name, create-invalid, so target profiles keep working), every /me
 # operation (the /users forms reach the same operations), or every operation of every form.
 COVERAGE_SCOPES = ("create-invalid", "me", "all")
 

@@ -14,11 +14,11 @@ from schemathesis.core.failures import FailureGroup
 from ..checks.expect import RequirementViolation
 from .check_requirements import (
     CHECK_REQUIREMENTS,
-    NO_BODY,
     SUCCESS,
     requirements_broken,
     success_requirement,
 )
+from .doc_invalidity import NO_BODY
 
 AUTH_CHECK = "ignored_auth"
 

@@ -24,8 +24,8 @@ from ..checks.allowances import GONE_AFTER_DELETE, INVALID_INPUT, NOT_IMPLEMENTE
 from ..config.profiles import PropertyProfile
 from ..locations import SPEC_PATH
 from ..transport.client import GraphClient
-from .check_requirements import NO_BODY, REQUEST_SCHEMAS, doc_invalidity
 from .client_transport import bind_to_client
+from .doc_invalidity import NO_BODY, REQUEST_SCHEMAS, doc_invalidity
 from .judge import CHECK_OUTCOMES
 from .valid_data import as_must_accept, is_empty_update
 
