@@ -10,9 +10,11 @@ import pytest
 import requests
 
 from positions_harness.errors import BudgetExhausted
-from positions_harness.transport.client import GraphClient, ResponseTooLarge, parse_retry_after
+from positions_harness.transport.bodies import ResponseTooLarge
+from positions_harness.transport.client import GraphClient
 from positions_harness.transport.limits import Limits
 from positions_harness.transport.redaction import REDACTED, Secret
+from positions_harness.transport.retry_policy import parse_retry_after
 from positions_reference import ReferenceServer
 
 TOKEN = "client-test-token-5b1f"

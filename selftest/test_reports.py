@@ -207,3 +207,21 @@ def test_html_report_renders_in_headless_chromium(failing_run, tmp_path):
         finally:
             browser.close()
     assert (tmp_path / "first-screen.png").stat().st_size > 10_000
+
+
+def test_curl_lines_read_the_token_from_the_variable_the_profile_names(tmp_path):
+    profile = tmp_path / "acme.yaml"
+    with serving(FAULTS[FAULT].make_app()) as url:
+        profile.write_text(f"name: acme\nbase_url: {url}\ntoken: {{env: ACME_TOKEN}}\n")
+        run = run_harness(
+            tmp_path,
+            env={"TARGET": str(profile), "ACME_TOKEN": TOKEN, "PYTEST_ARGS": "suites/behaviour"},
+        )
+
+    curls = [
+        exchange["curl"]
+        for requirement in run.conformance["requirements"]
+        for failure in requirement["failures"]
+        for exchange in failure["evidence"]
+    ]
+    assert curls and all("$ACME_TOKEN" in c and "$GRAPH_TOKEN" not in c for c in curls)

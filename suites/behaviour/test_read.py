@@ -32,6 +32,8 @@ def ids(items: list) -> list:
 
 @pytest.mark.requirement("POS-GET-001", "POS-GET-002", "POS-TYPE-001", "POS-ERR-003")
 def test_getting_a_position_returns_every_value_that_was_written(positions, contract):
+    # Another position of the same user first, so a get that answers the wrong one shows.
+    given_position(positions, samples.minimal_position())
     body = samples.full_position()
     created = given_position(positions, body)
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ..contract.spec import Contract
-from ..transport.client import json_object
+from ..transport.bodies import json_object
 from .allowances import GONE_AFTER_DELETE
 from .answers import describe, refused
 from .expect import PreconditionFailed, RequirementViolation, expect

@@ -15,7 +15,7 @@ from ..checks.expect import RequirementViolation, check_log, merged_violation
 from ..contract.requirement_marker import is_suite_item, requirement_ids
 from ..errors import BudgetExhausted
 from ..transport import interrupts
-from ..transport.client import ResponseTooLarge
+from ..transport.bodies import ResponseTooLarge
 from ..transport.redaction import Redactor
 from ..transport.safety import NotClaimed
 from .options import harness_config

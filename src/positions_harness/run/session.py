@@ -56,7 +56,7 @@ class HarnessSession:
             self.config.token,
             limits=self.config.target.limits,
             ledger=CleanupLedger(),
-            transcript=Transcript(redactor),
+            transcript=Transcript(redactor, token_variable=self.config.target.token_env),
             safety=SafetyPolicy(read_only=self.config.target.read_only, tag=run_tag(self.tag_id)),
         )
         try:

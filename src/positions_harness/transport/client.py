@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import email.utils
-import json as jsonlib
 import threading
 import time
 import urllib.parse
@@ -14,28 +12,22 @@ import requests
 
 from ..errors import BudgetExhausted
 from . import interrupts
+from .bodies import encode_json, json_object, read_bounded
 from .ledger import CleanupLedger
 from .limits import Limits
 from .read_lag import WriteMemory
 from .redaction import Redactor, Secret
+from .retry_policy import RETRYABLE, retry_wait
 from .safety import SafetyPolicy, is_collection, position_id_of
 from .transcript import Exchange, Transcript, current_test
 
-MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 MAX_CONSECUTIVE_TRANSPORT_FAILURES = 3
-# What the Graph SDKs' retry handler retries, and its first back-off when no Retry-After came.
-RETRYABLE = (429, 503, 504)
-FIRST_BACKOFF_SECONDS = 3.0
 READ_LAG_PAUSE_SECONDS = 0.25
 USER_AGENT = "graph-positions-harness/0.1"
 
 # `auth` argument of GraphClient.request: True sends the bearer token, False sends no
 # Authorization header, a string is sent as the raw Authorization header (for auth tests).
 Auth = bool | str
-
-
-class ResponseTooLarge(requests.RequestException):
-    """The target sent more than MAX_RESPONSE_BYTES."""
 
 
 class TargetStoppedAnswering(requests.ConnectionError):
@@ -55,10 +47,13 @@ class GraphClient:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = token
-        self.limits = limits or Limits()
-        self.ledger = ledger or CleanupLedger()
-        self.transcript = transcript or Transcript(Redactor([token.reveal()]))
-        self.safety = safety or SafetyPolicy()
+        # `is None`, not `or`: an empty ledger or transcript is falsy (they have a length).
+        self.limits = limits if limits is not None else Limits()
+        self.ledger = ledger if ledger is not None else CleanupLedger()
+        self.transcript = (
+            transcript if transcript is not None else Transcript(Redactor([token.reveal()]))
+        )
+        self.safety = safety if safety is not None else SafetyPolicy()
         self._transport_failures = 0
         self._session = requests.Session()
         self._session.trust_env = False  # no proxies from the environment: traffic stays put
@@ -187,7 +182,7 @@ class GraphClient:
             send_headers["Authorization"] = auth
         body: bytes | None = None
         if json is not None:
-            body = _encode_json(json)
+            body = encode_json(json)
             send_headers["Content-Type"] = "application/json"
         elif content is not None:
             body = content.encode("utf-8") if isinstance(content, str) else content
@@ -231,7 +226,7 @@ class GraphClient:
                 allow_redirects=False,  # the token must never follow a redirect elsewhere
                 stream=True,
             )
-            self._read_bounded(response, started)
+            read_bounded(response, started + self.limits.timeout_seconds * 3)
         except requests.RequestException as exc:
             self._transport_failures += 1
             self.transcript.finish(
@@ -254,35 +249,12 @@ class GraphClient:
         for observer in self.observers:
             observer(exchange)
 
-    def _read_bounded(self, response: requests.Response, started: float) -> None:
-        """Reads the body with a size cap and an overall deadline (slow-drip servers)."""
-        deadline = started + self.limits.timeout_seconds * 3
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            for chunk in response.iter_content(64 * 1024):
-                size += len(chunk)
-                if size > MAX_RESPONSE_BYTES:
-                    raise ResponseTooLarge(
-                        f"response body exceeds {MAX_RESPONSE_BYTES // (1024 * 1024)} MiB"
-                    )
-                if time.monotonic() > deadline:
-                    raise requests.Timeout("response body took too long to arrive")
-                chunks.append(chunk)
-        finally:
-            response.close()
-        response._content = b"".join(chunks)
-
     def _wait_before_retry(self, response: requests.Response, attempt: int) -> None:
         """Waits as Retry-After says, else backs off exponentially (3 s, 6 s, 12 s ...)."""
         header = response.headers.get("Retry-After")
-        if header is None:
-            if response.status_code == 429:
-                self.throttle_without_retry_after.append(current_test.nodeid or "?")
-            wait = FIRST_BACKOFF_SECONDS * 2 ** (attempt - 1)
-        else:
-            wait = parse_retry_after(header)
-        wait = min(max(wait, 0.0), self.limits.max_retry_wait_seconds)
+        if header is None and response.status_code == 429:
+            self.throttle_without_retry_after.append(current_test.nodeid or "?")
+        wait = retry_wait(header, attempt, self.limits.max_retry_wait_seconds)
         with self._lock:
             self._waited += wait
         time.sleep(wait)
@@ -315,36 +287,6 @@ class GraphClient:
             if method == "PATCH" and item_id:
                 self.writes.updated(item_id, sent)
             self.safety.observe(method, path, body, self.ledger)
-
-
-def parse_retry_after(value: str) -> float:
-    """Retry-After is either delta-seconds or an HTTP date; unparsable means the default wait."""
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return FIRST_BACKOFF_SECONDS
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _encode_json(value: Any) -> bytes:
-    """UTF-8 JSON, as clients send it; escaped when the value holds lone surrogates."""
-    try:
-        return jsonlib.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return jsonlib.dumps(value).encode("ascii")
-
-
-def json_object(response: requests.Response) -> dict[str, Any] | None:
-    if not response.content:
-        return None
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
 
 
 def _ms(started: float) -> float:

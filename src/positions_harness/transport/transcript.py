@@ -28,13 +28,15 @@ class Exchange:
     elapsed_ms: float | None = None
     error: str | None = None
     attempt: int = 1
+    token_variable: str = "GRAPH_TOKEN"  # where the reader of a curl line keeps the token
 
     def curl(self) -> str:
-        """A curl command that repeats the request; the token is read from $GRAPH_TOKEN."""
+        """A curl command that repeats the request; the token is read from the variable the
+        target profile names (GRAPH_TOKEN unless it says otherwise)."""
         parts = ["curl", "-sS", "-X", self.method, shlex.quote(self.url)]
         for name, value in self.request_headers.items():
             if name.lower() == "authorization":
-                parts += ["-H", '"Authorization: Bearer $GRAPH_TOKEN"']
+                parts += ["-H", f'"Authorization: Bearer ${self.token_variable}"']
             elif name.lower() not in ("content-length", "accept-encoding", "connection"):
                 parts += ["-H", shlex.quote(f"{name}: {value}")]
         if self.request_body is not None:
@@ -46,7 +48,8 @@ class Exchange:
         return f"{self.method} {self.url} -> {outcome}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "curl": self.curl()}
+        fields = {k: v for k, v in asdict(self).items() if k != "token_variable"}
+        return {**fields, "curl": self.curl()}
 
 
 def _clip(text: str | None) -> str | None:
@@ -58,8 +61,9 @@ def _clip(text: str | None) -> str | None:
 class Transcript:
     """Collects exchanges in memory (redacted at the door) and writes them as JSON lines."""
 
-    def __init__(self, redactor: Redactor) -> None:
+    def __init__(self, redactor: Redactor, token_variable: str = "GRAPH_TOKEN") -> None:
         self.redactor = redactor
+        self.token_variable = token_variable
         self._exchanges: list[Exchange] = []
         self._lock = threading.Lock()
 
@@ -74,6 +78,7 @@ class Transcript:
                 url=self.redactor.text(url),
                 request_headers=self.redactor.headers(headers),
                 request_body=_clip(self.redactor.text(body)) if body is not None else None,
+                token_variable=self.token_variable,
             )
             self._exchanges.append(exchange)
         return exchange
