@@ -122,6 +122,11 @@ def test_a_spent_time_budget_stops_generation_and_says_what_did_not_run(tmp_path
     assert passed_what_it_checked(run), explain(run)
     assert "the time budget of 0.001 s ran out" in run.stdout
     assert "stateful scenarios did not run" in run.stdout
+    # Every report says so too, not only the terminal.
+    assert any("time budget of 0.001 s ran out" in x for x in run.conformance["limits"])
+    (folder,) = run.report_dirs
+    for name in ("conformance.md", "conformance.html"):
+        assert "time budget of 0.001 s ran out" in (folder / name).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("fault", FOUND_BY_GENERATED_REQUESTS)

@@ -36,6 +36,7 @@ from positions_harness.property.schema import load_contract_schema, restricted_t
 from positions_harness.property.spent_budget import StopOnSpentBudget, stop_on_spent_budget
 from positions_harness.property.tidying import delete_created_since, delete_owned, owned_ids
 from positions_harness.property.time_budget import RunBudget
+from positions_harness.run.limits_of_run import record_limit
 from positions_harness.run.options import harness_config
 from positions_harness.transport.client import GraphClient
 
@@ -63,12 +64,14 @@ def seed(request: pytest.FixtureRequest, profile: PropertyProfile) -> int:
 
 
 @pytest.fixture(scope="session")
-def run_budget(profile: PropertyProfile) -> Iterator[RunBudget]:
+def run_budget(request: pytest.FixtureRequest, profile: PropertyProfile) -> Iterator[RunBudget]:
     budget = RunBudget(profile.time_budget_seconds)
     yield budget
     shortfall = budget.shortfall()
     if shortfall:
         warnings.warn(f"{profile.name} profile: {shortfall}", stacklevel=1)
+        # For the report: a cut property phase is said in every report, not only here.
+        record_limit(request.config, f"{profile.name} profile: {shortfall}")
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@ from ..verdict.results import (
     RunResults,
 )
 from .findings import FINDINGS_ATTRIBUTE
+from .limits_of_run import recorded_limits
 from .options import harness_config
 from .selection import selection_of
 from .stash_keys import results_key, session_key
@@ -68,6 +69,8 @@ class RequirementRecorder:
                 stashed.limited_by(f"selection: {selection}", partial=True)
             if exitstatus == pytest.ExitCode.INTERRUPTED or interrupts.received() is not None:
                 stashed.limited_by(INTERRUPTED)
+            for sentence in recorded_limits(harness_config(self.config).report_dir):
+                stashed.limited_by(sentence)
         results = self.results
         if results is None:
             return
