@@ -1,6 +1,7 @@
-"""Ctrl-C is never lost: SIGINT at any moment of a run (early, as the property phase starts,
-during the cleanup) ends it with exit 4, an `incomplete` report and nothing left on the target.
-`python -m selftest.support.interrupting --tries 10` repeats each moment ten times."""
+"""Ctrl-C is never lost: SIGINT at any moment of a run (as the first tests run, as the property
+phase starts, during the cleanup) ends it with exit 4, an `incomplete` report and nothing left
+on the target. `python -m selftest.support.interrupting --tries 10` repeats each moment ten
+times, and also interrupts after 1.5 s."""
 
 from __future__ import annotations
 
