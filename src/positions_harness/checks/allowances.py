@@ -85,6 +85,5 @@ UNDEFINED_METHOD = exactly(
 UNKNOWN_POSITION = exactly(404, reason="concepts/errors.md: 404 for a resource that does not exist")
 CLIENT_ERROR = Statuses(status_class=4, reason="a request the API does not define is refused")
 # 5xx a service may answer without breaking POS-ERR-002: 503 is transient weather (retried by
-# the client; errors.md: Retry-After is optional on it), 501 says a method is not implemented.
+# the client; errors.md: Retry-After is optional on it); 501 only for an UNDEFINED_METHOD.
 TRANSIENT_SERVER_ERRORS = frozenset({503})
-NOT_IMPLEMENTED = 501
