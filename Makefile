@@ -42,8 +42,8 @@ lint: $(STAMP)  ## ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-report: $(STAMP)  ## Allure HTML report of a run (RUN=reports/<target>/<run-id>, default latest)
-	$(BIN)/positions-harness allure $(RUN)
+report: $(STAMP)  ## build and serve the Allure report of a run (RUN=..., default latest; PORT=...)
+	$(BIN)/positions-harness allure $(RUN) --serve $(if $(PORT),--port $(PORT))
 
 serve: $(STAMP)  ## start the reference implementation by hand (PORT=8080)
 	$(BIN)/positions-reference --port $(or $(PORT),8080)

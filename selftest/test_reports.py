@@ -6,11 +6,15 @@ import json
 import shutil
 import subprocess
 import sys
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import requests
 
+from positions_harness.errors import ConfigError
+from positions_harness.reporting.allure_html import serve_report
 from positions_harness.reporting.html import render_html
 from positions_harness.reporting.markdown import render_markdown
 from positions_harness.reporting.writer import schema_errors
@@ -225,3 +229,21 @@ def test_curl_lines_read_the_token_from_the_variable_the_profile_names(tmp_path)
         for exchange in failure["evidence"]
     ]
     assert curls and all("$ACME_TOKEN" in c and "$GRAPH_TOKEN" not in c for c in curls)
+
+
+def test_the_allure_report_is_served_over_http_at_the_url_printed(tmp_path):
+    # Allure's page loads its data in ways browsers refuse for file:// pages; served, it works.
+    (tmp_path / "index.html").write_text("<html>allure</html>", encoding="utf-8")
+    (tmp_path / "data.json").write_text("{}", encoding="utf-8")
+    server, url = serve_report(tmp_path / "index.html")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/index.html")
+        assert requests.get(url, timeout=5).text == "<html>allure</html>"
+        assert requests.get(url.replace("index.html", "data.json"), timeout=5).json() == {}
+        with pytest.raises(ConfigError, match="choose another PORT"):
+            serve_report(tmp_path / "index.html", server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()

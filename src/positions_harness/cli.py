@@ -4,7 +4,7 @@
     positions-harness diff OLD NEW          (exit 1 when NEW regressed)
     positions-harness matrix RUN... [--out DIR]
     positions-harness sweep [--run ID] [--dry-run]   (delete tagged leftovers of earlier runs)
-    positions-harness allure [RUN]          (Allure HTML report of a run; default reports/latest)
+    positions-harness allure [RUN] [--serve] (Allure HTML report of a run; default reports/latest)
     positions-harness coverage [--brief]    (requirement -> tests; exit 1 if one is uncovered)
     positions-harness targets [--json]      (the profiles in targets/; --json: a CI matrix)
     positions-harness drift DOCS_ROOT [--out FILE]   (docs checkout vs spec; exit 1 on drift)
@@ -35,7 +35,7 @@ from .drift.report import render_text as render_drift_text
 from .errors import EXIT_NONCONFORMING, EXIT_PASSED, EXIT_RUN_INCOMPLETE, ConfigError, HarnessError
 from .locations import REPO_ROOT, REPORTS_DIR, SPEC_PATH, SUITES_DIR
 from .reporting import runs
-from .reporting.allure_html import build_allure_report
+from .reporting.allure_html import build_allure_report, serve_report
 from .run.session import HarnessSession
 from .run.sweep import sweep as sweep_leftovers
 from .transport import interrupts
@@ -114,6 +114,10 @@ def _parser() -> argparse.ArgumentParser:
     sweep_parser.add_argument("--dry-run", action="store_true", help="list, do not delete")
     allure_report = commands.add_parser("allure", help="build the Allure HTML report of a run")
     allure_report.add_argument("run", nargs="?", default=str(REPORTS_DIR / "latest"))
+    allure_report.add_argument(
+        "--serve", action="store_true", help="serve it on 127.0.0.1 until Ctrl-C and print the URL"
+    )
+    allure_report.add_argument("--port", type=int, default=0, help="with --serve (default: free)")
     coverage = commands.add_parser(
         "coverage", help="which suite tests check each requirement; exit 1 if one is uncovered"
     )
@@ -172,7 +176,17 @@ def sweep(args: argparse.Namespace) -> int:
 
 def allure(args: argparse.Namespace) -> int:
     index = build_allure_report(Path(args.run).resolve())
-    print(f"Allure report: {index}")
+    if not args.serve:
+        print(f"Allure report: {index} (serve it to view it: a browser shows a file:// copy blank)")
+        return EXIT_PASSED
+    server, url = serve_report(index, args.port)
+    print(f"Allure report: {url} (serving {index.parent}; Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
     return EXIT_PASSED
 
 
