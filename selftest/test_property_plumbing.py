@@ -33,6 +33,7 @@ from positions_harness.property.check_requirements import (
 )
 from positions_harness.property.client_transport import WITH_TOKEN
 from positions_harness.property.doc_invalidity import NO_BODY
+from positions_harness.property.progress import PhaseProgress
 from positions_harness.property.schema import (
     load_contract_schema,
     outside_the_contract,
@@ -398,3 +399,20 @@ def test_positions_a_case_created_are_deleted_through_the_client_and_leave_the_l
     assert sent.count(("DELETE", 204)) == 3
     assert sent.count(("DELETE", 404)) == 1
     assert len([m for m, _ in sent if m == "DELETE"]) == 4
+
+
+def test_the_property_phase_says_how_far_it_got_now_and_then():
+    clock, lines = FakeClock(), []
+    client = GraphClient("http://127.0.0.1:9/beta", Secret("tok-progress-unit-test"))
+    progress = PhaseProgress(lines.append, client, every_seconds=10, clock=clock)
+
+    progress.case_sent("GET /me/profile/positions")
+    clock.now += 9
+    progress.case_sent("POST /me/profile/positions")
+    assert lines == []  # not yet: less than the interval since the start
+    clock.now += 2
+    progress.scenarios_run(10)
+    assert lines == [
+        "property phase: 2 operation(s) met, 10 stateful scenario(s) run, 0 requests sent, "
+        "0 retried after 429/503/504 (0 s waited)"
+    ]

@@ -72,7 +72,8 @@ def test_quick_profile_passes_the_reference_and_leaves_only_what_was_there(tmp_p
             headers={"Authorization": f"Bearer {TOKEN}"},
             timeout=10,
         ).json()
-        run = run_property_suite(tmp_path, server.url)
+        # PROGRESS_SECONDS=0: a progress line after every case, so one must show.
+        run = run_property_suite(tmp_path, server.url, PROGRESS_SECONDS="0")
         left = positions_in(server)
         after = server.app.store.get(SIGNED_IN_USER.id, before["id"])
     finally:
@@ -87,6 +88,7 @@ def test_quick_profile_passes_the_reference_and_leaves_only_what_was_there(tmp_p
     assert not set().union(*(ids for user, ids in left.items() if user != SIGNED_IN_USER.id))
     assert after is not None and after["detail"] == {"jobTitle": "There before the run"}
     assert after["lastModifiedDateTime"] == after["createdDateTime"]  # never updated
+    assert "property phase: " in run.stdout and " requests sent, " in run.stdout
 
 
 def run_with_time_budget(tmp_path: Path, profile: str, seconds: float) -> HarnessRun:

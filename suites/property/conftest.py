@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import warnings
 from collections.abc import Callable, Iterator
 
@@ -32,6 +33,7 @@ from positions_harness.property.linked_sequences import (
     run_scenarios,
     stateful_settings,
 )
+from positions_harness.property.progress import DEFAULT_EVERY_SECONDS, PhaseProgress
 from positions_harness.property.schema import load_contract_schema, restricted_to
 from positions_harness.property.spent_budget import StopOnSpentBudget, stop_on_spent_budget
 from positions_harness.property.tidying import delete_created_since, delete_owned, owned_ids
@@ -42,6 +44,7 @@ from positions_harness.transport.client import GraphClient
 
 # The query options of the tests that send them (each names its options' requirements).
 PAGING_OPTIONS, SELECT_OPTIONS = ("$top", "$skip", "$orderby"), ("$select",)
+PROGRESS_SECONDS_ENV = "PROGRESS_SECONDS"
 # The position the generated reads and updates address; every generated delete gets its own.
 EXISTING_POSITION = {
     "detail": {"jobTitle": "Property-suite position", "company": {"displayName": "Contoso"}},
@@ -204,6 +207,21 @@ def contract_via_user_upn(request: pytest.FixtureRequest) -> BaseSchema:
     return contract_addressed(USERS_BY_UPN, request)
 
 
+@pytest.fixture(scope="session")
+def progress(request: pytest.FixtureRequest, graph: GraphClient) -> PhaseProgress:
+    """Says now and then how far the property phase has got (PROGRESS_SECONDS, default 15)."""
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+
+    def write(line: str) -> None:
+        if reporter is not None and capture is not None:
+            with capture.global_and_fixture_disabled():
+                reporter.write_line(line)
+
+    every = float(os.environ.get(PROGRESS_SECONDS_ENV, "") or DEFAULT_EVERY_SECONDS)
+    return PhaseProgress(write, graph, every)
+
+
 @pytest.fixture
 def send_and_judge(
     graph: GraphClient,
@@ -211,6 +229,7 @@ def send_and_judge(
     run_budget: RunBudget,
     auth_enforced: set[str],
     spent_budget: list[BudgetExhausted],
+    progress: PhaseProgress,
 ) -> Callable[..., None]:
     """Sends a generated case through the harness client, judges the answer, and deletes the
     positions the case created (a create's, a delete's own). A spent request or throttling
@@ -227,6 +246,7 @@ def send_and_judge(
             # report says the rest did not run.
             pytest.skip(f"time budget of {run_budget.seconds:g} s spent")
         seen = found.get(label, [])
+        progress.case_sent(label)
         try:
             with stop_on_spent_budget(seen):
                 send_and_tidy(case, addressing_requirement)
@@ -272,6 +292,7 @@ def run_linked_sequences(
     run_budget: RunBudget,
     auth_enforced: set[str],
     spent_budget: list[BudgetExhausted],
+    progress: PhaseProgress,
 ) -> Callable[[str], None]:
     """Runs the profile's stateful scenarios over the operations whose path matches, in
     batches, until they are done or the time budget is spent."""
@@ -290,6 +311,7 @@ def run_linked_sequences(
             size = min(remaining, SCENARIOS_PER_BATCH)
             machine._hypothesis_internal_use_seed = seed + batch  # reproducible batches
             run_scenarios(machine, stateful_settings(profile, size), spent_budget)
+            progress.scenarios_run(size)
             remaining, batch = remaining - size, batch + 1
         run_budget.scenarios_not_run += remaining
 

@@ -62,6 +62,7 @@ class GraphClient:
         self._waited = 0.0
         self._last_sent = 0.0
         self.throttle_without_retry_after: list[str] = []
+        self.retries = 0  # requests sent again after 429/503/504
         self.writes = WriteMemory()  # the run's last write per position, for lagging reads
         # Called with every finished exchange (e.g. to attach it to the Allure report).
         self.observers: list[Callable[[Exchange], None]] = []
@@ -257,6 +258,7 @@ class GraphClient:
         wait = retry_wait(header, attempt, self.limits.max_retry_wait_seconds)
         with self._lock:
             self._waited += wait
+            self.retries += 1
         time.sleep(wait)
 
     @property
