@@ -150,6 +150,10 @@ def test_the_property_suite_alone_finds_the_fault(tmp_path, fault):
         assert set(run.conformance["warnings"]) >= variant.expected_failures
     observed = " ".join(f["observed"] for r in broken for f in r["failures"])
     assert "Reproduce with" in observed and "curl -X" in observed  # Schemathesis' reproduction
+    # The evidence is the request Schemathesis names, not the test's last exchanges.
+    shown = {(e["method"], e["url"]) for r in broken for f in r["failures"] for e in f["evidence"]}
+    curls = [line.split() for line in observed.splitlines() if line.strip().startswith("curl -X")]
+    assert shown & {(words[2], words[-1]) for words in curls}, (shown, curls)
     assert TOKEN not in run.all_output()
 
 

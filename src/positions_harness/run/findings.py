@@ -18,20 +18,21 @@ from ..transport import interrupts
 from ..transport.bodies import ResponseTooLarge
 from ..transport.redaction import Redactor
 from ..transport.safety import NotClaimed
+from .evidence import evidence
 from .options import harness_config
 from .stash_keys import session_key
 
 FINDINGS_ATTRIBUTE = "requirement_findings"
-EVIDENCE_EXCHANGES = 3
 NOT_CLAIMED = "not claimed by the target"
 
 
-def _evidence(item: pytest.Item) -> list[dict[str, Any]]:
+def _evidence(item: pytest.Item, exc: BaseException | None) -> list[dict[str, Any]]:
     session = item.config.stash.get(session_key, None)
     if session is None or session.client is None:
         return []
-    exchanges = session.client.transcript.for_test(item.nodeid)[-EVIDENCE_EXCHANGES:]
-    return [exchange.as_dict() for exchange in exchanges]
+    violation = merged_violation(exc)
+    message = violation.message if isinstance(violation, RequirementViolation) else None
+    return evidence(session.client.transcript.for_test(item.nodeid), message)
 
 
 def classify(
@@ -101,7 +102,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             else (rid, status, message)
             for rid, status, message in findings
         ]
-    evidence = _evidence(item) if report.failed else []
+    evidence = _evidence(item, exc) if report.failed else []
     if evidence:
         last = evidence[-1]
         report.sections.append(
