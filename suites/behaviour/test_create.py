@@ -7,7 +7,7 @@ import pytest
 from positions_harness.checks import samples
 from positions_harness.checks.answers import succeeded
 from positions_harness.checks.expect import expect
-from positions_harness.checks.persistence import eventually, fetched
+from positions_harness.checks.persistence import fetched
 from positions_harness.checks.position_shape import echoed, position_from
 from positions_harness.checks.suite_params import FORM_REQUIREMENTS, addressing_forms, case
 
@@ -54,12 +54,7 @@ def test_non_ascii_and_long_text_comes_back_exactly(body, positions, contract):
     position = position_from(positions.create(body), contract, 201, "POS-CREATE-001")
 
     echoed(body, position, "POS-CREATE-003")
-    eventually(
-        positions,
-        lambda: echoed(
-            body, fetched(positions, contract, position["id"], "POS-GET-002"), "POS-GET-002"
-        ),
-    )
+    echoed(body, fetched(positions, contract, position["id"], "POS-GET-002"), "POS-GET-002")
 
 
 @pytest.mark.parametrize(
