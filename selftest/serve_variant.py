@@ -4,6 +4,7 @@ table.
     python -m selftest.serve_variant fault patch-replaces-object [--port 8080]
     python -m selftest.serve_variant conforming opaque-ids
     python -m selftest.serve_variant allowance select-leaves-out-id
+    python -m selftest.serve_variant allowance throttles-one-in-five-uncapped --latency-ms 300
     python -m selftest.serve_variant --list
 
 Prints `listening on http://127.0.0.1:PORT/beta` once, then serves until SIGINT/SIGTERM.
@@ -18,6 +19,7 @@ import sys
 import threading
 
 from positions_reference import ReferenceServer
+from positions_reference.latency import add_latency_option, with_latency
 
 from .allowance_variants import ALLOWANCES
 from .conforming_variants import VARIANTS
@@ -32,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("name", nargs="?")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--list", action="store_true", help="list every variant and exit")
+    add_latency_option(parser)
     args = parser.parse_args(argv)
     if args.list or not args.name:
         for kind, catalogue in CATALOGUES.items():
@@ -51,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with ReferenceServer(entry.make_app(), port=args.port) as server:
+    with ReferenceServer(with_latency(entry.make_app(), args.latency_ms), port=args.port) as server:
         print(f"listening on {server.url}", flush=True)
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the way to stop it by hand
             stop.wait()

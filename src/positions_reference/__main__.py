@@ -1,4 +1,7 @@
-"""``python -m positions_reference --host 127.0.0.1 --port 8080 [--prefix /beta]``."""
+"""``python -m positions_reference --host 127.0.0.1 --port 8080 [--prefix /beta]``.
+
+``--latency-ms 300`` holds every response back 300 ms, as a slow real service would.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import threading
 from collections.abc import Sequence
 
 from .app import create_app
+from .latency import add_latency_option, with_latency
 from .server import ReferenceServer
 
 
@@ -20,6 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080, help="0 picks a free port")
     parser.add_argument("--prefix", default="/beta")
+    add_latency_option(parser)
     args = parser.parse_args(argv)
 
     stop = threading.Event()
@@ -30,7 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
 
-    server = ReferenceServer(create_app(prefix=args.prefix), host=args.host, port=args.port)
+    app = with_latency(create_app(prefix=args.prefix), args.latency_ms)
+    server = ReferenceServer(app, host=args.host, port=args.port)
     try:
         server.start()
     except OSError as exc:
