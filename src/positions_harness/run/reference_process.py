@@ -20,7 +20,8 @@ START_TIMEOUT = 20.0
 
 
 class BundledReference:
-    def __init__(self) -> None:
+    def __init__(self, latency_ms: float = 0) -> None:
+        self.latency_ms = latency_ms  # added to every response (positions_reference --latency-ms)
         self._process: subprocess.Popen[str] | None = None
         self.url: str | None = None
 
@@ -28,7 +29,8 @@ class BundledReference:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SOURCE_DIR), env.get("PYTHONPATH")]))
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "positions_reference", "--host", "127.0.0.1", "--port", "0"],
+            [sys.executable, "-m", "positions_reference", "--host", "127.0.0.1", "--port", "0"]
+            + (["--latency-ms", str(self.latency_ms)] if self.latency_ms else []),
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             stdin=subprocess.DEVNULL,
