@@ -17,15 +17,11 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
-import os
-import shlex
 import sys
 from pathlib import Path
 
-import pytest
-
 from . import __version__
-from .config.harness_config import RUN_ID_ENV, resolve_config
+from .config.harness_config import resolve_config
 from .config.target_listing import list_targets, render_targets_json, render_targets_text
 from .contract.coverage import coverage_report, render_coverage
 from .contract.spec import load_contract
@@ -33,13 +29,12 @@ from .drift.compare import find_drift
 from .drift.report import render_markdown as render_drift_markdown
 from .drift.report import render_text as render_drift_text
 from .errors import EXIT_NONCONFORMING, EXIT_PASSED, EXIT_RUN_INCOMPLETE, ConfigError, HarnessError
-from .locations import REPO_ROOT, REPORTS_DIR, SPEC_PATH, SUITES_DIR
+from .locations import REPORTS_DIR, SPEC_PATH
 from .reporting import runs
 from .reporting.allure_html import build_allure_report, serve_report
+from .run.launch import run_suites
 from .run.session import HarnessSession
 from .run.sweep import sweep as sweep_leftovers
-from .transport import interrupts
-from .transport.redaction import Redactor, scrub_tree
 
 RUN_EPILOG = """\
 Any option or argument `run` does not know goes to pytest as it is: -k EXPR, -x, --lf, -n 2,
@@ -51,6 +46,7 @@ environment:
   TARGET            target profile: a name in targets/ or a path to a .yaml file
   PROFILE           quick | default | nightly
   STRICT=1          a failed SHOULD makes the target nonconforming too
+  WORKERS           auto | N: concurrent pytest-xdist workers (0: serial)
   GRAPH_USER_ID, GRAPH_USER_UPN   the user for the /users/{id} and /users/{upn} forms
   PYTEST_ARGS       extra pytest arguments
 
@@ -98,6 +94,11 @@ def _parser() -> argparse.ArgumentParser:
         "--strict",
         action="store_true",
         help="a failed SHOULD makes the target nonconforming too (env STRICT=1)",
+    )
+    run.add_argument(
+        "--workers",
+        help="pytest-xdist workers: auto (from the latency the preflight measures; the "
+        "default) or N, 0 for serial (env WORKERS, target profile key workers)",
     )
     diff = commands.add_parser("diff", help="compare two runs; exit 1 on a regression")
     diff.add_argument("old", help="older run folder or conformance.json")
@@ -220,63 +221,11 @@ def targets(args: argparse.Namespace) -> int:
     return EXIT_PASSED
 
 
-def names_test_paths(pytest_args: list[str]) -> bool:
-    """True when the user chose what to run (e.g. PYTEST_ARGS=suites/property)."""
-    return any(
-        not arg.startswith("-") and (REPO_ROOT / arg.split("::")[0]).exists() for arg in pytest_args
-    )
-
-
 def run(args: argparse.Namespace) -> int:
     options = {"base_url": args.base_url, "target": args.target, "profile": args.profile}
     options["strict"] = "1" if args.strict else None
-    config = resolve_config(options)
-    session = HarnessSession(config).open()  # starts the bundled reference when needed
-    try:
-        assert session.config.base_url is not None
-        os.environ[RUN_ID_ENV] = config.run_id
-        if config.strict:
-            os.environ["STRICT"] = "1"
-        os.environ[config.target.token_env] = config.token.reveal()
-        report_dir = config.report_dir
-        extra_args = [*shlex.split(os.environ.get("PYTEST_ARGS", "")), *args.pytest_args]
-        pytest_args = [
-            *([] if names_test_paths(extra_args) else [str(SUITES_DIR)]),
-            f"--rootdir={REPO_ROOT}",
-            "-c",
-            str(REPO_ROOT / "pyproject.toml"),
-            "--base-url",
-            session.config.base_url,
-            f"--junitxml={report_dir / 'junit.xml'}",
-            f"--alluredir={report_dir / 'allure-results'}",
-            *([] if any(a.startswith("--tb") for a in extra_args) else ["--tb=short"]),
-            # Suites judge through expect(), not bare asserts; rewriting asserts would recompile
-            # every module of every pytest plugin (Schemathesis has hundreds) where bytecode is
-            # not cached, a third of a quick run.
-            "--assert=plain",
-            *([f"--target={config.target.path}"] if config.target.path else []),
-            *([f"--profile={config.profile}"]),
-            *extra_args,
-        ]
-        print(
-            f"positions-harness: target {config.target.name} at {session.config.base_url}, "
-            f"profile {config.profile}, run {config.run_id}",
-            flush=True,
-        )
-        code = pytest.main(pytest_args)
-    finally:
-        session.close()
-        if config.report_dir.is_dir():  # e.g. Allure's copy of a failure message
-            scrub_tree(config.report_dir, Redactor([config.token.reveal()]))
-    if code == pytest.ExitCode.INTERRUPTED or interrupts.received() is not None:
-        print(
-            "positions-harness: interrupted; created positions were cleaned up and the report "
-            "says incomplete.",
-            file=sys.stderr,
-        )
-    if code in (EXIT_PASSED, EXIT_NONCONFORMING):
-        return int(code)
-    return EXIT_RUN_INCOMPLETE
+    options["workers"] = args.workers
+    return run_suites(options, args.pytest_args)
 
 
 COMMANDS = {

@@ -35,16 +35,18 @@ from positions_harness.property.linked_sequences import (
 )
 from positions_harness.property.progress import DEFAULT_EVERY_SECONDS, PhaseProgress
 from positions_harness.property.schema import load_contract_schema, restricted_to
+from positions_harness.property.shards import WHOLE, Shard
 from positions_harness.property.spent_budget import StopOnSpentBudget, stop_on_spent_budget
 from positions_harness.property.tidying import delete_created_since, delete_owned, owned_ids
 from positions_harness.property.time_budget import RunBudget
 from positions_harness.run.limits_of_run import record_limit
-from positions_harness.run.options import harness_config
+from positions_harness.run.options import harness_config, property_shard_count
 from positions_harness.transport.client import GraphClient
 
 # The query options of the tests that send them (each names its options' requirements).
 PAGING_OPTIONS, SELECT_OPTIONS = ("$top", "$skip", "$orderby"), ("$select",)
 PROGRESS_SECONDS_ENV = "PROGRESS_SECONDS"
+SEEDS_PER_SHARD = 10_000  # batch seeds of one shard: seed + shard * this + batch
 # The position the generated reads and updates address; every generated delete gets its own.
 EXISTING_POSITION = {
     "detail": {"jobTitle": "Property-suite position", "company": {"displayName": "Contoso"}},
@@ -64,6 +66,21 @@ def seed(request: pytest.FixtureRequest, profile: PropertyProfile) -> int:
     same in every xdist worker, so a run can be repeated)."""
     text = "fixed" if profile.deterministic else harness_config(request.config).run_id
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """With several xdist workers, each property test becomes one item per worker (a shard,
+    see property/shards.py), so that the workers share its cases."""
+    count = property_shard_count(metafunc.config)
+    if count > 1 and "property_shard" in metafunc.fixturenames:
+        shards = [Shard(index, count) for index in range(count)]
+        metafunc.parametrize("property_shard", shards, ids=[s.label for s in shards])
+
+
+@pytest.fixture
+def property_shard() -> Shard:
+    """The whole of each property test (replaced by its shards when there are several)."""
+    return WHOLE
 
 
 @pytest.fixture(scope="session")
@@ -174,13 +191,16 @@ def contract_addressed(
 
 
 @pytest.fixture
-def contract_via_me(request: pytest.FixtureRequest) -> BaseSchema:
+def contract_via_me(request: pytest.FixtureRequest, property_shard: Shard) -> BaseSchema:
     return contract_addressed(ME, request)
 
 
 @pytest.fixture
 def contract_via_me_with_paging(
-    request: pytest.FixtureRequest, positions: PositionsApi, graph: GraphClient
+    request: pytest.FixtureRequest,
+    positions: PositionsApi,
+    graph: GraphClient,
+    property_shard: Shard,
 ) -> Iterator[BaseSchema]:
     """The contract with paging options, over a list longer than the largest $skip the spec
     lets generated requests send: a service may refuse a $skip that skips every position."""
@@ -193,17 +213,19 @@ def contract_via_me_with_paging(
 
 
 @pytest.fixture
-def contract_via_me_with_select(request: pytest.FixtureRequest) -> BaseSchema:
+def contract_via_me_with_select(
+    request: pytest.FixtureRequest, property_shard: Shard
+) -> BaseSchema:
     return contract_addressed(ME, request, frozenset(SELECT_OPTIONS))
 
 
 @pytest.fixture
-def contract_via_user_id(request: pytest.FixtureRequest) -> BaseSchema:
+def contract_via_user_id(request: pytest.FixtureRequest, property_shard: Shard) -> BaseSchema:
     return contract_addressed(USERS_BY_ID, request)
 
 
 @pytest.fixture
-def contract_via_user_upn(request: pytest.FixtureRequest) -> BaseSchema:
+def contract_via_user_upn(request: pytest.FixtureRequest, property_shard: Shard) -> BaseSchema:
     return contract_addressed(USERS_BY_UPN, request)
 
 
@@ -230,13 +252,19 @@ def send_and_judge(
     auth_enforced: set[str],
     spent_budget: list[BudgetExhausted],
     progress: PhaseProgress,
+    property_shard: Shard,
+    existing_position: str,
 ) -> Callable[..., None]:
     """Sends a generated case through the harness client, judges the answer, and deletes the
     positions the case created (a create's, a delete's own). A spent request or throttling
     budget stops the operation's generation at once (StopOnSpentBudget)."""
     found: dict[str, list[RequirementViolation]] = {}  # per operation, in this test
 
+    pinned = {"workPosition-id": existing_position}
+
     def run(case: Case, addressing_requirement: str | None = None) -> None:
+        if not property_shard.takes(case, pinned):
+            return  # another shard sends this case
         label = case.operation.label
         if run_budget.single_requests_spent:
             run_budget.operations_cut.add(label)
@@ -293,6 +321,7 @@ def run_linked_sequences(
     auth_enforced: set[str],
     spent_budget: list[BudgetExhausted],
     progress: PhaseProgress,
+    property_shard: Shard,
 ) -> Callable[[str], None]:
     """Runs the profile's stateful scenarios over the operations whose path matches, in
     batches, until they are done or the time budget is spent."""
@@ -306,10 +335,12 @@ def run_linked_sequences(
             schema, graph.transcript.redactor.text, auth_enforced, client=graph
         )
         deadline = run_budget.sequences_deadline()
-        remaining, batch = profile.stateful_scenarios, 0
+        # A shard runs its share of the scenarios, from seeds no other shard uses.
+        remaining, batch = property_shard.scenarios(profile.stateful_scenarios), 0
+        first_seed = seed + property_shard.index * SEEDS_PER_SHARD
         while remaining > 0 and run_budget.sequences_may_go_on(deadline):
             size = min(remaining, SCENARIOS_PER_BATCH)
-            machine._hypothesis_internal_use_seed = seed + batch  # reproducible batches
+            machine._hypothesis_internal_use_seed = first_seed + batch  # reproducible batches
             run_scenarios(machine, stateful_settings(profile, size), spent_budget)
             progress.scenarios_run(size)
             remaining, batch = remaining - size, batch + 1

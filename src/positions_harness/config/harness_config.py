@@ -18,7 +18,7 @@ from ..locations import REPORTS_DIR
 from ..transport.credentials import token_from_provider
 from ..transport.redaction import Secret
 from .profiles import PROFILES as PROPERTY_PROFILES
-from .targets import TargetProfile, load_target
+from .targets import TargetProfile, load_target, parse_workers
 
 PROFILES = tuple(PROPERTY_PROFILES)  # quick, default, nightly (profiles.py)
 RUN_ID_ENV = "POSITIONS_RUN_ID"
@@ -37,6 +37,7 @@ class HarnessConfig:
     user_upn: str | None
     reports_root: Path
     strict: bool = False  # a failed SHOULD fails the run too (--strict, STRICT=1, strict: true)
+    workers: int | None = None  # --workers, WORKERS, workers: in the profile; None = auto
 
     @property
     def uses_bundled_reference(self) -> bool:
@@ -120,8 +121,15 @@ def resolve_config(
             f"STRICT={strict_value!r} is not yes or no; use STRICT=1 or leave it unset."
         )
     strict = target.strict or strict_value in ("1", "true", "yes")
+    workers_value = options.get("workers") or env.get("WORKERS") or None
+    workers = (
+        parse_workers(workers_value, "--workers/WORKERS")
+        if workers_value is not None
+        else target.workers
+    )
     return HarnessConfig(
         strict=strict,
+        workers=workers,
         target=target,
         base_url=base_url,
         token=Secret(token_value),

@@ -30,6 +30,7 @@ TOP_LEVEL_KEYS = frozenset(
         "read_only",
         "property",
         "strict",
+        "workers",
     }
 )
 
@@ -58,6 +59,7 @@ class TargetProfile:
     limits: Limits = field(default_factory=Limits)
     read_only: bool = False  # only GET requests; every test that needs a write is not claimed
     strict: bool = False  # a failed SHOULD makes the target nonconforming, not only a warning
+    workers: int | None = None  # pytest-xdist workers; None: chosen from the measured latency
     path: Path | None = None
     # profile name -> overrides of the property suite's profile (profiles.py)
     property_overrides: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
@@ -85,6 +87,17 @@ def _limits(raw: dict[str, Any], where: str) -> Limits:
             raise ConfigError(f"{where}: limits.{key} must be a positive number, not {value!r}.")
         values[key] = int(value) if key in ("request_budget", "max_retries") else float(value)
     return Limits(**values)
+
+
+def parse_workers(value: Any, where: str) -> int | None:
+    """`auto` (None: chosen from the latency the preflight measures) or a number of workers,
+    0 or 1 meaning serial."""
+    if value is None or (isinstance(value, str) and value.strip().lower() == "auto"):
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit():
+        raise ConfigError(f"{where} must be auto or a whole number of workers, not {value!r}.")
+    return int(text)
 
 
 def _deviations(raw: Any, where: str) -> tuple[KnownDeviation, ...]:
@@ -159,6 +172,7 @@ def parse_target(data: Any, where: str, path: Path | None = None) -> TargetProfi
         limits=_limits(_mapping(data.get("limits"), f"{where}: limits"), where),
         read_only=read_only,
         strict=strict,
+        workers=parse_workers(data.get("workers"), f"{where}: workers"),
         path=path,
         property_overrides=parse_overrides(data.get("property"), where),
     )

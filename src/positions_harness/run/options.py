@@ -23,6 +23,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--target", default=None, help="target profile name or path (env TARGET)")
     group.addoption("--profile", default=None, help="quick | default | nightly (env PROFILE)")
+    group.addoption(
+        "--property-shards",
+        type=int,
+        default=None,
+        help="split each property test into N items (default: one per pytest-xdist worker)",
+    )
+
+
+def property_shard_count(config: pytest.Config) -> int:
+    """How many items each property test becomes: --property-shards, else one per xdist
+    worker (every worker collects the same items, so each reads the same count)."""
+    chosen = config.getoption("property_shards", None)
+    if chosen:
+        return max(1, int(chosen))
+    worker_input = getattr(config, "workerinput", None)
+    if worker_input is not None:
+        return max(1, int(worker_input.get("workercount", 1)))
+    return max(1, int(getattr(config.option, "numprocesses", None) or 1))
 
 
 def harness_config(config: pytest.Config) -> HarnessConfig:

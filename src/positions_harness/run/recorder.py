@@ -28,6 +28,7 @@ from .findings import FINDINGS_ATTRIBUTE
 from .limits_of_run import recorded_limits
 from .options import harness_config
 from .selection import selection_of
+from .shared_pace import run_totals
 from .stash_keys import results_key, session_key
 
 
@@ -83,7 +84,7 @@ class RequirementRecorder:
                 results,
                 base_url=base_url,
                 started=self.started,
-                requests_sent=opened.client.requests_sent if opened and opened.client else None,
+                requests_sent=sent_in_run(opened),
             )
         except (OSError, HarnessError) as exc:  # reports are output: say so, keep the verdict
             self._write(f"Could not write the report: {exc}")
@@ -146,3 +147,11 @@ def incomplete_sentence(undecided: list[Any], limits: list[str] | None = None) -
         f"be decided ({named}) - {why}; run the whole contract (no selection), fix the first "
         "error, or raise the profile's limits if a budget ran out, and run again."
     )
+
+
+def sent_in_run(opened: Any) -> int | None:
+    """Requests the whole run sent (every worker, and the CLI's preflight), else this process's."""
+    totals = run_totals()
+    if totals is not None:
+        return totals[0]
+    return opened.client.requests_sent if opened is not None and opened.client else None

@@ -14,6 +14,7 @@ from ..config.harness_config import HarnessConfig
 from ..errors import BudgetExhausted
 from ..transport.client import GraphClient
 from ..transport.ledger import CleanupLedger, LedgerEntry
+from ..transport.pacing import Pacer
 from ..transport.redaction import Redactor
 from ..transport.safety import NotClaimed, SafetyPolicy, run_tag
 from ..transport.transcript import Transcript
@@ -51,13 +52,15 @@ class HarnessSession:
             self.config = self.config.with_base_url(self.reference.start())
         assert self.config.base_url is not None
         redactor = Redactor([self.config.token.reveal()])
+        limits = self.config.target.limits
         self.client = GraphClient(
             self.config.base_url,
             self.config.token,
-            limits=self.config.target.limits,
+            limits=limits,
             ledger=CleanupLedger(),
             transcript=Transcript(redactor, token_variable=self.config.target.token_env),
             safety=SafetyPolicy(read_only=self.config.target.read_only, tag=run_tag(self.tag_id)),
+            pacer=Pacer.for_run(limits.request_budget, limits.rate_limit_per_second),
         )
         try:
             self.user = preflight(self.client, self.config.user_id, self.config.user_upn)

@@ -15,6 +15,7 @@ from . import interrupts
 from .bodies import encode_json, json_object, read_bounded
 from .ledger import CleanupLedger
 from .limits import Limits
+from .pacing import Pacer
 from .read_lag import WriteMemory
 from .redaction import Redactor, Secret
 from .retry_policy import RETRYABLE, retry_wait
@@ -44,6 +45,7 @@ class GraphClient:
         ledger: CleanupLedger | None = None,
         transcript: Transcript | None = None,
         safety: SafetyPolicy | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = token
@@ -54,13 +56,18 @@ class GraphClient:
             transcript if transcript is not None else Transcript(Redactor([token.reveal()]))
         )
         self.safety = safety if safety is not None else SafetyPolicy()
+        # The run's budget, rate and throttling waits (shared by every worker of the run).
+        self.pacer = (
+            pacer
+            if pacer is not None
+            else Pacer(self.limits.request_budget, self.limits.rate_limit_per_second)
+        )
         self._transport_failures = 0
         self._session = requests.Session()
         self._session.trust_env = False  # no proxies from the environment: traffic stays put
         self._lock = threading.Lock()
         self._requests_sent = 0
         self._waited = 0.0
-        self._last_sent = 0.0
         self.throttle_without_retry_after: list[str] = []
         self.retries = 0  # requests sent again after 429/503/504
         self.writes = WriteMemory()  # the run's last write per position, for lagging reads
@@ -171,6 +178,7 @@ class GraphClient:
 
     def close(self) -> None:
         self._session.close()
+        self.pacer.close()
 
     # ------------------------------------------------------------------ internals
     def _prepare(
@@ -191,18 +199,9 @@ class GraphClient:
         return body, send_headers
 
     def _pace(self) -> None:
+        self.pacer.wait_for_turn()  # raises BudgetExhausted once the run's budget is spent
         with self._lock:
-            if self._requests_sent >= self.limits.request_budget:
-                raise BudgetExhausted(
-                    f"the request budget of {self.limits.request_budget} requests is spent"
-                )
             self._requests_sent += 1
-            rate = self.limits.rate_limit_per_second
-            if rate:
-                delay = self._last_sent + 1.0 / rate - time.monotonic()
-                if delay > 0:
-                    time.sleep(delay)
-            self._last_sent = time.monotonic()
 
     def _send_once(
         self, method: str, url: str, body: bytes | None, headers: dict[str, str], attempt: int
@@ -259,7 +258,9 @@ class GraphClient:
         with self._lock:
             self._waited += wait
             self.retries += 1
-        time.sleep(wait)
+        # The target throttles the client, not this request: every worker of the run holds
+        # its next request until the wait is over, and so does this one (in _pace).
+        self.pacer.hold(wait)
 
     @property
     def seconds_waited(self) -> float:

@@ -1,0 +1,85 @@
+"""Splitting the property suite so that pytest-xdist can run it on several workers at once.
+
+A Schemathesis test runs its cases one after another, and against a target that answers in
+300 ms one operation's coverage walk alone takes minutes. So with N workers each property test
+becomes N items (shards). Every shard generates the same cases: the coverage and examples
+phases are deterministic, and the fuzzing phase draws from the run's one seed. Each shard sends
+only the cases whose stable hash falls to it, so together they send every case of the profile
+exactly once, as one serial run would. The stateful scenarios are divided among the shards
+instead (each runs its share, from seeds of its own).
+
+A case's hash leaves out what differs between shards but not between cases: the real ids put
+in the path (each shard addresses a position of its own) and Schemathesis' per-run headers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from schemathesis import Case
+from schemathesis.core import NotSet
+
+PINNED = "<pinned>"
+PER_RUN_HEADERS = frozenset({"x-schemathesis-testcaseid"})
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int  # 0-based
+    count: int
+
+    @property
+    def label(self) -> str:
+        return f"shard-{self.index + 1}-of-{self.count}"
+
+    def takes(self, case: Case, pinned: Mapping[str, Any]) -> bool:
+        """Whether this shard sends `case` (every case falls to exactly one shard)."""
+        if self.count == 1:
+            return True
+        digest = hashlib.sha256(case_key(case, pinned).encode("utf-8")).digest()
+        return int.from_bytes(digest[:8], "big") % self.count == self.index
+
+    def scenarios(self, total: int) -> int:
+        """This shard's share of `total` stateful scenarios (the shares add up to `total`)."""
+        return total // self.count + (1 if self.index < total % self.count else 0)
+
+
+WHOLE = Shard(0, 1)
+
+
+def case_key(case: Case, pinned: Mapping[str, Any]) -> str:
+    """The case as text that is the same in every shard: path parameters that hold the run's
+    pinned values (the target user, the shard's own position) are written as a placeholder."""
+    path_parameters = {
+        name: PINNED if pinned.get(name) == value else value
+        for name, value in (case.path_parameters or {}).items()
+    }
+    parts = {
+        "method": case.method.upper(),
+        "path": case.operation.path,
+        "path_parameters": path_parameters,
+        "query": case.query,
+        "headers": {
+            name: value
+            for name, value in (case.headers or {}).items()
+            if name.lower() not in PER_RUN_HEADERS
+        },
+        "cookies": case.cookies,
+        "body": case.body,
+        "media_type": case.media_type,
+    }
+    return json.dumps(parts, sort_keys=True, default=_plain)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, NotSet):
+        return "<not set>"
+    if isinstance(value, bytes | bytearray):
+        return {"bytes": bytes(value).hex()}
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(map(repr, value))
+    return f"<{type(value).__name__}>"

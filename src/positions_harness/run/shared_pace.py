@@ -1,0 +1,69 @@
+"""The file every process of a run paces through (transport/pacing.py): made by the process
+that starts the run (the CLI, or pytest's controller when pytest runs the suites directly),
+handed to pytest-xdist workers, and removed when that process ends.
+
+PYTEST_DONT_REWRITE: imported before pytest starts (by the CLI), so not rewritten.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..transport.pacing import PACING_FILE_ENV, Pacer
+
+WORKER_KEY = "positions_pacing_file"
+
+
+@contextmanager
+def shared_pace() -> Iterator[Path]:
+    """Makes the run's pacing file unless an outer process already has; yields its path."""
+    existing = os.environ.get(PACING_FILE_ENV)
+    if existing:
+        yield Path(existing)
+        return
+    folder = Path(tempfile.mkdtemp(prefix="positions-pace-"))
+    os.environ[PACING_FILE_ENV] = str(folder / "pace")
+    try:
+        yield folder / "pace"
+    finally:
+        os.environ.pop(PACING_FILE_ENV, None)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_totals() -> tuple[int, float] | None:
+    """Requests the run sent and seconds it was held by throttling, in all its processes."""
+    path = os.environ.get(PACING_FILE_ENV)
+    if not path or not Path(path).exists():
+        return None
+    pacer = Pacer(request_budget=0, shared_file=Path(path))
+    try:
+        totals = pacer.totals()
+    finally:
+        pacer.close()
+    return totals.sent, totals.seconds_held
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    worker_input = getattr(config, "workerinput", None)
+    if worker_input is not None:
+        if worker_input.get(WORKER_KEY):
+            os.environ[PACING_FILE_ENV] = worker_input[WORKER_KEY]
+        return
+    if not os.environ.get(PACING_FILE_ENV):
+        context = shared_pace()
+        context.__enter__()
+        config.add_cleanup(lambda: context.__exit__(None, None, None))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist: every worker paces through the controller's file."""
+    node.workerinput[WORKER_KEY] = os.environ.get(PACING_FILE_ENV, "")
