@@ -48,8 +48,8 @@ report: $(STAMP)  ## build and serve the Allure report of a run (RUN=..., defaul
 serve: $(STAMP)  ## start the reference implementation by hand (PORT=8080)
 	$(BIN)/positions-reference --port $(or $(PORT),8080)
 
-bench: $(STAMP)  ## property phase per profile: harness serial, -n 2, and bare `st run`
-	$(BIN)/python benchmarks/property_phase.py $(BENCH_ARGS)
+bench: $(STAMP)  ## wall time and requests at 0 and 300 ms latency, with ratios (BENCH_ARGS=--help)
+	$(BIN)/python benchmarks/speed.py $(BENCH_ARGS)
 
 bench-reference: $(STAMP)  ## request rate of the reference with a keep-alive client
 	$(BIN)/python benchmarks/reference_throughput.py
