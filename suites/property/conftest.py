@@ -35,9 +35,9 @@ from positions_harness.property.linked_sequences import (
 )
 from positions_harness.property.progress import DEFAULT_EVERY_SECONDS, PhaseProgress
 from positions_harness.property.schema import load_contract_schema, restricted_to
-from positions_harness.property.shards import WHOLE, Shard
+from positions_harness.property.shards import WHOLE, Shard, plan_shards
 from positions_harness.property.spent_budget import StopOnSpentBudget, stop_on_spent_budget
-from positions_harness.property.tidying import delete_created_since, delete_owned, owned_ids
+from positions_harness.property.tidying import BackgroundTidier, delete_owned, owned_ids
 from positions_harness.property.time_budget import RunBudget
 from positions_harness.run.limits_of_run import record_limit
 from positions_harness.run.options import harness_config, property_shard_count
@@ -68,12 +68,36 @@ def seed(request: pytest.FixtureRequest, profile: PropertyProfile) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
 
 
+# The share of the workers each property test is split across (default: all of them), as a
+# whole or per group of its operations by method. Every shard generates all the cases of its
+# operations and sends only its own, so a test that sends few requests is split less, and the
+# heavy test is split by operation first. The shares follow the requests each operation sends
+# on the default profile (make bench: POST and PATCH about 420 each, the GETs a dozen; the
+# /users forms and $select about 70 each).
+SHARE_OF_WORKERS: dict[str, float | dict[str, float]] = {
+    "test_generated_requests_to_me_are_answered_as_the_contract_says": {
+        "POST": 0.45,
+        "PATCH": 0.45,
+        "GET": 0.0,
+    },
+    "test_generated_requests_to_a_user_by_id_are_answered_as_the_contract_says": 0.15,
+    "test_generated_requests_to_a_user_by_upn_are_answered_as_the_contract_says": 0.15,
+    "test_generated_selects_are_answered_as_the_contract_says": 0.15,
+    # Each of its shards would make positions of its own to page over: one shard.
+    "test_generated_paging_and_ordering_of_the_list_are_answered_as_the_contract_says": 0.0,
+    "test_generated_deletes_to_me_are_answered_as_the_contract_says": 0.0,
+    "test_generated_deletes_to_a_user_by_id_are_answered_as_the_contract_says": 0.0,
+    "test_generated_deletes_to_a_user_by_upn_are_answered_as_the_contract_says": 0.0,
+}
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """With several xdist workers, each property test becomes one item per worker (a shard,
-    see property/shards.py), so that the workers share its cases."""
-    count = property_shard_count(metafunc.config)
-    if count > 1 and "property_shard" in metafunc.fixturenames:
-        shards = [Shard(index, count) for index in range(count)]
+    """With several xdist workers, a property test becomes several items (shards, see
+    property/shards.py), so that the workers share its cases."""
+    workers = property_shard_count(metafunc.config)
+    share = SHARE_OF_WORKERS.get(metafunc.definition.originalname, 1.0)
+    shards = plan_shards(workers, share)
+    if len(shards) > 1 and "property_shard" in metafunc.fixturenames:
         metafunc.parametrize("property_shard", shards, ids=[s.label for s in shards])
 
 
@@ -85,7 +109,10 @@ def property_shard() -> Shard:
 
 @pytest.fixture(scope="session")
 def run_budget(request: pytest.FixtureRequest, profile: PropertyProfile) -> Iterator[RunBudget]:
-    budget = RunBudget(profile.time_budget_seconds)
+    # With shards on several workers the stateful scenarios run beside the single requests,
+    # not after them, so the single requests need not leave them a share of the budget.
+    alongside = property_shard_count(request.config) > 1
+    budget = RunBudget(profile.time_budget_seconds, sequences_alongside=alongside)
     yield budget
     shortfall = budget.shortfall()
     if shortfall:
@@ -180,14 +207,24 @@ def contract_addressed(
         "user-id": user_reference(request.getfixturevalue("target_user"), via),
         "workPosition-id": request.getfixturevalue("existing_position"),
     }
-    return load_contract_schema(
+    shard: Shard = request.getfixturevalue("property_shard")
+    schema = load_contract_schema(
         request.getfixturevalue("graph"),
         request.getfixturevalue("profile"),
         parameters,
         request.getfixturevalue("seed"),
         harness_config(request.config).target.unclaimed,
         query_options,
+        shard.methods,
     )
+    if shard.count > 1:
+        schema.hook("filter_case")(shard.coverage_filter(pinned_parameters(parameters)))
+    return schema
+
+
+def pinned_parameters(parameters: dict[str, str]) -> dict[str, str]:
+    """The path parameter values that differ between shards but not between their cases."""
+    return {"workPosition-id": parameters["workPosition-id"]}
 
 
 @pytest.fixture
@@ -254,16 +291,17 @@ def send_and_judge(
     progress: PhaseProgress,
     property_shard: Shard,
     existing_position: str,
-) -> Callable[..., None]:
+) -> Iterator[Callable[..., None]]:
     """Sends a generated case through the harness client, judges the answer, and deletes the
     positions the case created (a create's, a delete's own). A spent request or throttling
     budget stops the operation's generation at once (StopOnSpentBudget)."""
     found: dict[str, list[RequirementViolation]] = {}  # per operation, in this test
 
-    pinned = {"workPosition-id": existing_position}
+    pinned = pinned_parameters({"workPosition-id": existing_position})
+    tidier = BackgroundTidier(graph)
 
     def run(case: Case, addressing_requirement: str | None = None) -> None:
-        if not property_shard.takes(case, pinned):
+        if not property_shard.sends(case, pinned):
             return  # another shard sends this case
         label = case.operation.label
         if run_budget.single_requests_spent:
@@ -301,13 +339,11 @@ def send_and_judge(
                 addressing_requirement=addressing_requirement,
                 auth_enforced=auth_enforced,
             )
-        except BaseException:
-            with contextlib.suppress(BudgetExhausted):  # what the case found comes first
-                delete_created_since(graph, before)
-            raise
-        delete_created_since(graph, before)
+        finally:
+            tidier.delete_created_since(before)
 
-    return run
+    yield run
+    tidier.finish()
 
 
 @pytest.fixture

@@ -137,16 +137,19 @@ def load_contract_schema(
     seed: int,
     unclaimed: frozenset[str] = frozenset(),
     query_options: frozenset[str] = frozenset(),
+    methods: tuple[str, ...] = (),
 ) -> BaseSchema:
-    """The contract as a Schemathesis schema whose every request goes through `client`.
+    """The contract as a Schemathesis schema whose every request goes through `client`, with
+    only the operations of `methods` when some are named (a property shard's, shards.py).
 
     Generated reads carry only the query options in `query_options`, less those of features
     the target does not claim (see targets.FEATURES). Generated bodies are kept to what the
     docs decide (`only_what_the_docs_decide`, `as_must_accept_when_valid`).
     """
-    config = schemathesis.Config.from_dict(
-        schemathesis_settings(profile, client.base_url, parameters, seed)
-    )
+    settings = schemathesis_settings(profile, client.base_url, parameters, seed)
+    if methods:  # a test's own filters replace a schema's, but not the config's operations
+        settings["operations"].append({"exclude-method": list(methods), "enabled": False})
+    config = schemathesis.Config.from_dict(settings)
     left_out = {option for feature in unclaimed for option in QUERY_OPTIONS.get(feature, ())}
     document = _raw_contract(frozenset(query_options) - left_out)
     schema = schemathesis.openapi.from_dict(document, config=config)

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from schemathesis import Case
 from schemathesis.core import NotSet
+from schemathesis.generation.meta import TestPhase
 
 PINNED = "<pinned>"
 PER_RUN_HEADERS = frozenset({"x-schemathesis-testcaseid"})
@@ -29,12 +30,14 @@ PER_RUN_HEADERS = frozenset({"x-schemathesis-testcaseid"})
 
 @dataclass(frozen=True)
 class Shard:
-    index: int  # 0-based
+    index: int  # 0-based, among the shards of the same methods
     count: int
+    methods: tuple[str, ...] = ()  # the operations it tests, by method; empty: every one
 
     @property
     def label(self) -> str:
-        return f"shard-{self.index + 1}-of-{self.count}"
+        group = f"{'-'.join(self.methods)}-" if self.methods else ""
+        return f"{group}shard-{self.index + 1}-of-{self.count}"
 
     def takes(self, case: Case, pinned: Mapping[str, Any]) -> bool:
         """Whether this shard sends `case` (every case falls to exactly one shard)."""
@@ -43,12 +46,45 @@ class Shard:
         digest = hashlib.sha256(case_key(case, pinned).encode("utf-8")).digest()
         return int.from_bytes(digest[:8], "big") % self.count == self.index
 
+    def sends(self, case: Case, pinned: Mapping[str, Any]) -> bool:
+        """Whether this shard sends a case it is given to run: a coverage case was already
+        chosen by `coverage_filter` (its other shards' cases never reach the test)."""
+        return is_coverage_case(case) or self.takes(case, pinned)
+
+    def coverage_filter(self, pinned: Mapping[str, Any]) -> Callable[[Any, Case], bool]:
+        """A Schemathesis filter_case hook that keeps only this shard's coverage cases. The
+        coverage walk is computed before any case runs, and dropping the other shards' cases
+        there spares Hypothesis running hundreds of explicit examples that send nothing."""
+
+        def this_shards(context: Any, case: Case) -> bool:
+            return not is_coverage_case(case) or self.takes(case, pinned)
+
+        return this_shards
+
     def scenarios(self, total: int) -> int:
         """This shard's share of `total` stateful scenarios (the shares add up to `total`)."""
         return total // self.count + (1 if self.index < total % self.count else 0)
 
 
 WHOLE = Shard(0, 1)
+
+
+def plan_shards(workers: int, shares: Mapping[str, float] | float) -> list[Shard]:
+    """The shards of one property test on `workers` workers. `shares` is the share of the
+    workers the test may take (a number), or that share per group of operations by method
+    ({"POST": 0.5, "PATCH": 0.5, "GET": 0}): a group's shards generate only its operations'
+    cases, so a shard's generation costs less. Every group gets at least one shard."""
+    if not isinstance(shares, Mapping):
+        count = max(1, round(workers * shares))
+        return [Shard(index, count) for index in range(count)] if count > 1 else [WHOLE]
+    if workers < 2:
+        return [WHOLE]
+    shards = []
+    for methods, share in shares.items():
+        count = max(1, round(workers * share))
+        group = tuple(methods.split())
+        shards += [Shard(index, count, group) for index in range(count)]
+    return shards
 
 
 def case_key(case: Case, pinned: Mapping[str, Any]) -> str:
@@ -83,3 +119,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, set | frozenset | tuple):
         return sorted(map(repr, value))
     return f"<{type(value).__name__}>"
+
+
+def is_coverage_case(case: Case) -> bool:
+    meta = case.meta
+    return meta is not None and meta.phase.name == TestPhase.COVERAGE

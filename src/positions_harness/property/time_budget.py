@@ -1,7 +1,10 @@
-"""The property suite's time budget for one run (one budget per process under pytest-xdist).
+"""The property suite's time budget for one run (one budget per process under pytest-xdist,
+where the property tests start first in every worker, so each budget runs alongside the rest).
 
-Generated single requests may use the budget up to the stateful share; the stateful scenarios
-then get what is left, but never less than their share, so a slow target still sees sequences.
+Run serially, generated single requests may use the budget up to the stateful share; the
+stateful scenarios then get what is left, but never less than their share, so a slow target
+still sees sequences. Split into shards on several workers, the scenarios run beside the single
+requests, and each may use the whole budget.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ class RunBudget:
     started: float = field(default=-1.0)
     operations_cut: set[str] = field(default_factory=set)
     scenarios_not_run: int = 0
+    # True when the stateful scenarios run in other processes at the same time (property
+    # shards on xdist workers): single requests may then use the whole budget.
+    sequences_alongside: bool = False
 
     def __post_init__(self) -> None:
         if self.started < 0:
@@ -27,7 +33,8 @@ class RunBudget:
 
     @property
     def single_requests_spent(self) -> bool:
-        return self.clock() > self.started + self.seconds * (1 - STATEFUL_SHARE)
+        share = 1.0 if self.sequences_alongside else 1 - STATEFUL_SHARE
+        return self.clock() > self.started + self.seconds * share
 
     def sequences_deadline(self) -> float:
         """When the stateful scenarios starting now must stop (a value of `clock`)."""

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from ..transport.transcript import Transcript
 
 SERIAL_BELOW_MS = 50.0
-MS_PER_WORKER = 20.0
-MIN_WORKERS, MAX_WORKERS = 2, 16
+MS_PER_WORKER = 15.0
+MIN_WORKERS, MAX_WORKERS = 2, 20
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,9 @@ class Concurrency:
 
     @property
     def pytest_args(self) -> list[str]:
-        # worksteal: a worker that runs out of tests takes some from one that has many left.
-        return ["-n", str(self.workers), "--dist", "worksteal"] if self.workers else []
+        # load: tests are handed out in order as workers free up, and the longest come first
+        # (plugin.longest_first), so no worker is left with a long test at the end.
+        return ["-n", str(self.workers), "--dist", "load"] if self.workers else []
 
 
 def measured_latency_ms(transcript: Transcript) -> float | None:

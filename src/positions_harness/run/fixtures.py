@@ -16,14 +16,17 @@ from ..contract.catalogue import Catalogue, load_catalogue
 from ..contract.requirement_marker import is_suite_item, requirement_ids
 from ..contract.spec import Contract, load_contract
 from ..errors import HarnessError
+from ..property.tidying import CLEANUP_LABEL, BackgroundTidier
 from ..transport.client import GraphClient
 from ..transport.transcript import Exchange, current_test
 from . import allure_steps
 from .options import harness_config
 from .session import HarnessSession
-from .stash_keys import session_key
+from .stash_keys import session_key, tidier_key
 
-PREFLIGHT, CLEANUP = "(preflight)", "(cleanup)"
+PREFLIGHT, CLEANUP = "(preflight)", CLEANUP_LABEL
+# How long the end of a run waits for deletes in flight before its own cleanup takes over.
+TIDIER_FINISH_SECONDS = 60.0
 
 
 @pytest.fixture(scope="session")
@@ -38,10 +41,13 @@ def harness_session(request: pytest.FixtureRequest) -> Iterator[HarnessSession]:
     finally:
         current_test.nodeid = first_test
     config.stash[session_key] = session
+    assert session.client is not None
+    config.stash[tidier_key] = BackgroundTidier(session.client, waiting_at_most=16)
     try:
         yield session
     finally:
         current_test.nodeid = CLEANUP
+        config.stash[tidier_key].finish(timeout=TIDIER_FINISH_SECONDS)
         reporter = config.pluginmanager.get_plugin("terminalreporter")
         capture = config.pluginmanager.get_plugin("capturemanager")
         if reporter is not None and capture is not None and session.client is not None:
@@ -81,12 +87,9 @@ def _positions_deleted_after_each_test(request: pytest.FixtureRequest) -> Iterat
     session = request.config.stash.get(session_key, None)
     if session is None or session.client is None or not is_suite_item(request.node):
         return
-    created = [e for e in session.client.ledger.entries() if e.position_id not in before]
-    test, current_test.nodeid = current_test.nodeid, CLEANUP
-    try:
-        session.delete_created(created)
-    finally:
-        current_test.nodeid = test
+    # Deleted on a thread of its own while the next test runs (a slow target would otherwise
+    # add a round trip per position to every test); what it cannot delete stays in the ledger.
+    request.config.stash[tidier_key].delete_created_since(before)
 
 
 @pytest.fixture(scope="session")

@@ -63,6 +63,8 @@ class RequirementRecorder:
 
     @pytest.hookimpl(trylast=True)  # after session fixtures are torn down (cleanup done)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if hasattr(self.config, "workerinput"):
+            return  # an xdist worker: the controller reads the limits and writes the report
         stashed = self.config.stash.get(results_key, None)
         if stashed is not None:
             selection = selection_of(self.config)

@@ -14,3 +14,4 @@ from ..verdict.results import RunResults
 config_key = pytest.StashKey[HarnessConfig]()
 results_key = pytest.StashKey[RunResults]()
 session_key = pytest.StashKey[Any]()  # the HarnessSession opened by the fixtures, if any
+tidier_key = pytest.StashKey[Any]()  # the BackgroundTidier deleting what each test created

@@ -63,8 +63,8 @@ class GraphClient:
             else Pacer(self.limits.request_budget, self.limits.rate_limit_per_second)
         )
         self._transport_failures = 0
-        self._session = requests.Session()
-        self._session.trust_env = False  # no proxies from the environment: traffic stays put
+        self._sessions: list[requests.Session] = []  # one per thread that sends
+        self._per_thread = threading.local()
         self._lock = threading.Lock()
         self._requests_sent = 0
         self._waited = 0.0
@@ -176,8 +176,22 @@ class GraphClient:
     def delete(self, path: str, **kwargs: Any) -> requests.Response:
         return self.request("DELETE", path, **kwargs)
 
+    @property
+    def _session(self) -> requests.Session:
+        """This thread's connection pool (a requests.Session is not meant to be shared)."""
+        session = getattr(self._per_thread, "session", None)
+        if session is None:
+            session = self._per_thread.session = requests.Session()
+            session.trust_env = False  # no proxies from the environment: traffic stays put
+            with self._lock:
+                self._sessions.append(session)
+        return session
+
     def close(self) -> None:
-        self._session.close()
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
         self.pacer.close()
 
     # ------------------------------------------------------------------ internals

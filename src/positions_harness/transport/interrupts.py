@@ -49,6 +49,12 @@ def received() -> int | None:
 
 @contextmanager
 def deferred() -> Iterator[None]:
+    """Holds an interrupt until the block ends. Signals reach the main thread only, so another
+    thread (e.g. one deleting in the background) never raises one: the main thread does, at the
+    end of its own block or at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     _state.depth += 1
     try:
         yield

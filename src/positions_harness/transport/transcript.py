@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shlex
 import threading
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ class Exchange:
     elapsed_ms: float | None = None
     error: str | None = None
     attempt: int = 1
+    sent_at: float = field(default_factory=lambda: round(time.time(), 3))  # Unix time, in s
     token_variable: str = "GRAPH_TOKEN"  # where the reader of a curl line keeps the token
 
     def curl(self) -> str:
@@ -119,9 +121,24 @@ class Transcript:
 
 
 class _CurrentTest:
-    """The id of the test being run, stamped on every exchange (set by the pytest plugin)."""
+    """The id of the test being run, stamped on every exchange (set by the pytest plugin). A
+    helper thread (e.g. one deleting in the background) names its own work with `label_thread`
+    instead, so its exchanges are not taken for the running test's."""
 
-    nodeid: str | None = None
+    def __init__(self) -> None:
+        self._shared: str | None = None
+        self._thread = threading.local()
+
+    @property
+    def nodeid(self) -> str | None:
+        return getattr(self._thread, "label", None) or self._shared
+
+    @nodeid.setter
+    def nodeid(self, value: str | None) -> None:
+        self._shared = value
+
+    def label_thread(self, label: str) -> None:
+        self._thread.label = label
 
 
 current_test = _CurrentTest()
