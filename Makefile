@@ -1,25 +1,40 @@
-# Thin wrapper: creates .venv from pyproject.toml on first use and passes variables through.
+# Thin wrapper: creates .venv from locks/ on first use and passes variables through.
 # Variables: BASE_URL, GRAPH_TOKEN, TARGET, PROFILE, PYTEST_ARGS, DOCS, DRIFT_REPORT (README.md).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# The lock files (make lock writes them with uv; pip installs them, checking every hash).
+LOCKS  := locks/build.txt locks/default.txt locks/dev.txt locks/interop.txt locks/azure.txt
+PIP_LOCKED := $(BIN)/python -m pip install --quiet --require-hashes
+UV_VERSION := 0.13.9
+UV_HOME := .tools/uv-$(UV_VERSION)
+UV     := $(UV_HOME)/bin/uv
+UV_COMPILE := $(UV) pip compile --quiet --upgrade --generate-hashes --universal --python-version 3.11 \
+	--custom-compile-command 'make lock'
 # Debian's Chromium, for the selftest that renders the HTML report (installed when missing).
 CHROMIUM := /usr/bin/chromium
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 
 export BASE_URL GRAPH_TOKEN TARGET PROFILE PYTEST_ARGS GRAPH_USER_ID GRAPH_USER_UPN
 
-.PHONY: help install install-azure test check selftest-faults coverage drift lint serve report bench bench-reference \
+.PHONY: help install install-azure lock test check selftest-faults coverage drift lint serve report bench bench-reference \
 	interop clean
 
 help:  ## list the targets and what each does
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 28
 
-install: $(STAMP)  ## create .venv from pyproject.toml (every other target does this itself)
+install: $(STAMP)  ## create .venv from the lock (every other target does this itself)
 
-install-azure: $(STAMP)  ## add azure-identity, for target profiles with token.provider
-	$(BIN)/python -m pip install --quiet -e '.[azure]'
+install-azure: $(STAMP)  ## add azure-identity (locked), for target profiles with token.provider
+	$(PIP_LOCKED) -r locks/azure.txt
+
+lock: $(UV)  ## refresh locks/ to the newest releases pyproject.toml allows
+	$(UV_COMPILE) pyproject.toml --extra dev -o locks/dev.txt
+	$(UV_COMPILE) pyproject.toml -c locks/dev.txt -o locks/default.txt
+	$(UV_COMPILE) pyproject.toml --extra dev --extra interop -c locks/dev.txt -o locks/interop.txt
+	$(UV_COMPILE) pyproject.toml --extra dev --extra azure -c locks/interop.txt -o locks/azure.txt
+	$(UV_COMPILE) locks/build.in -o locks/build.txt
 
 test: $(STAMP)  ## run the contract suites against BASE_URL, or the bundled reference
 	@$(BIN)/positions-harness run
@@ -57,15 +72,23 @@ bench-reference: $(STAMP)  ## request rate of the reference with a keep-alive cl
 interop: $(VENV)/.interop-stamp  ## the official msgraph-beta-sdk does CRUD against the bundled reference
 	$(BIN)/python -m pytest interop $(PYTEST_ARGS)
 
-$(VENV)/.interop-stamp: pyproject.toml $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,interop]'
+$(VENV)/.interop-stamp: $(STAMP)
+	$(PIP_LOCKED) -r locks/interop.txt
 	@touch $@
 
-$(STAMP): pyproject.toml
+# A new lock gets a new venv: nothing of the old lock stays behind. pip and setuptools come from
+# locks/build.txt, so the project is built with the locked setuptools (no isolated build env).
+$(STAMP): pyproject.toml $(LOCKS)
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(PIP_LOCKED) -r locks/build.txt
+	$(PIP_LOCKED) -r locks/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
+
+$(UV):
+	$(PYTHON) -m venv $(UV_HOME)
+	$(UV_HOME)/bin/python -m pip install --quiet uv==$(UV_VERSION)
 
 $(CHROMIUM):
 	@echo "Installing Debian's chromium for the HTML report's browser check..."
