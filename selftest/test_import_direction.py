@@ -20,6 +20,7 @@ HARNESS_DIR = SOURCE_DIR / HARNESS
 ROOT_MODULES = {
     "errors": set(),
     "locations": set(),
+    "versions": set(),
     "__main__": {"cli"},
     "cli": {"*"},
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import importlib.metadata
 import json
 import shutil
 import subprocess
@@ -13,11 +15,14 @@ from pathlib import Path
 import pytest
 import requests
 
+from positions_harness import __version__
 from positions_harness.errors import ConfigError
 from positions_harness.reporting.allure_html import serve_report
 from positions_harness.reporting.html import render_html
 from positions_harness.reporting.markdown import render_markdown
+from positions_harness.reporting.runs import diff_runs, render_diff
 from positions_harness.reporting.writer import schema_errors
+from positions_harness.versions import ENGINES
 from positions_reference import create_app
 
 from .faults import FAULTS
@@ -82,6 +87,41 @@ def test_every_report_file_is_written(any_run):
 
 def test_conformance_json_is_valid_against_its_schema(any_run):
     assert schema_errors(any_run.conformance) == []
+
+
+def test_every_report_header_names_the_harness_schemathesis_hypothesis_and_pytest(any_run):
+    (folder,) = any_run.report_dirs
+    harness = any_run.conformance["harness"]
+    installed = {name: importlib.metadata.version(name) for name in ENGINES}
+    assert harness["version"] == __version__ and harness["engines"] == installed
+    markdown = (folder / "conformance.md").read_text(encoding="utf-8")
+    html = (folder / "conformance.html").read_text(encoding="utf-8")
+    headers = {
+        "conformance.md": markdown[: markdown.index("## Summary")],
+        "conformance.html": html[: html.index("</header>")],
+    }
+    for name, header in headers.items():
+        for version in (
+            f"positions-harness {__version__}",
+            *(f"{n} {v}" for n, v in installed.items()),
+        ):
+            assert version in header, f"{name} header lacks {version!r}:\n{header}"
+
+
+def test_the_schema_wants_all_three_engines_and_still_reads_reports_from_before_them(passing_run):
+    document = copy.deepcopy(passing_run.conformance)
+    del document["harness"]["engines"]["hypothesis"]
+    assert any("hypothesis" in problem for problem in schema_errors(document))
+    del document["harness"]["engines"]  # a report written before engines were recorded
+    assert schema_errors(document) == []
+
+
+def test_diff_says_when_the_engines_of_the_two_runs_differ(passing_run, failing_run):
+    old, new = passing_run.conformance, copy.deepcopy(failing_run.conformance)
+    assert "engines: positions-harness" in render_diff(old, new, diff_runs(old, new))
+    new["harness"]["engines"]["schemathesis"] = "99.0"
+    rendered = render_diff(old, new, diff_runs(old, new))
+    assert "engines changed: " in rendered and "schemathesis 99.0," in rendered
 
 
 def test_failures_carry_evidence_and_a_curl_line(failing_run):

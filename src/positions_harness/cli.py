@@ -16,11 +16,9 @@ configuration; 3 the target could not be tested; 4 the run did not complete.
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import sys
 from pathlib import Path
 
-from . import __version__
 from .config.harness_config import resolve_config
 from .config.target_listing import list_targets, render_targets_json, render_targets_text
 from .contract.coverage import coverage_report, render_coverage
@@ -35,6 +33,7 @@ from .reporting.allure_html import build_allure_report, serve_report
 from .run.launch import run_suites
 from .run.session import HarnessSession
 from .run.sweep import sweep as sweep_leftovers
+from .versions import versions_line
 
 RUN_EPILOG = """\
 Any option or argument `run` does not know goes to pytest as it is: -k EXPR, -x, --lf, -n 2,
@@ -59,25 +58,13 @@ exit codes:
 """
 
 
-def engine_versions() -> str:
-    """The harness and the engines a result depends on, e.g. for --version and reports."""
-    names = ("schemathesis", "hypothesis", "pytest")
-    versions = []
-    for name in names:
-        try:
-            versions.append(f"{name} {importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            versions.append(f"{name} not installed")
-    return f"positions-harness {__version__} ({', '.join(versions)})"
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="positions-harness",
         description=__doc__.split("\n")[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=engine_versions())
+    parser.add_argument("--version", action="version", version=versions_line())
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser(
         "run",

@@ -2,5 +2,5 @@
 the Allure HTML site, and across runs the diff and the vendor matrix. It reads results and
 never talks to a target.
 
-May import: `verdict`, `config`, `contract`, `errors`, `locations`.
+May import: `verdict`, `config`, `contract`, `versions`, `errors`, `locations`.
 """

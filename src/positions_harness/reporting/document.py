@@ -15,6 +15,7 @@ from .. import __version__
 from ..config.harness_config import HarnessConfig
 from ..locations import REPO_ROOT, SPEC_PATH
 from ..verdict.results import RunResults
+from ..versions import installed_engines
 
 SCHEMA_VERSION = 1
 FAILING = ("failed", "error", "inconclusive", "known_deviation")
@@ -92,6 +93,7 @@ def build_document(
             "version": __version__,
             "commit": git_commit(),
             "python": platform.python_version(),
+            "engines": installed_engines(),
         },
         "target": {
             "name": config.target.name,

@@ -8,6 +8,7 @@ from typing import Any
 from .wording import (
     LEVELS,
     STATUS_LABELS,
+    engines_line,
     exchange_text,
     failing_requirements,
     limits_sentence,
@@ -117,7 +118,8 @@ def render_html(document: dict[str, Any]) -> str:
 {f'<p id="limits">{_e(limits)}</p>' if (limits := limits_sentence(document)) else ""}
 <p>{_e(target["base_url"])} · run {_e(run["id"])} · profile {_e(run["profile"])} ·
 {_e(run["started"])} ({_e(run["duration_seconds"])} s)
-· harness {_e(document["harness"]["version"])} · spec {_e(document["spec"]["sha256"][:12])}</p>
+· spec {_e(document["spec"]["sha256"][:12])}</p>
+<p id="engines">{_e(engines_line(document))}</p>
 </header>
 <main>
 <section><h2>Summary</h2><table>

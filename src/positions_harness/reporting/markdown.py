@@ -8,6 +8,7 @@ from .wording import (
     LEVELS,
     STATUS_LABELS,
     STATUS_ORDER,
+    engines_line,
     exchange_text,
     failing_requirements,
     limits_sentence,
@@ -47,7 +48,8 @@ def render_markdown(document: dict[str, Any]) -> str:
         + (" (bundled reference)" if target["bundled_reference"] else ""),
         f"- Run `{run['id']}`, profile `{run['profile']}`, {run['started']} to {run['finished']}"
         f" ({run['duration_seconds']} s)",
-        f"- Harness {document['harness']['version']} (commit {document['harness']['commit']}),"
+        f"- Versions: {engines_line(document)}",
+        f"- Harness commit {document['harness']['commit']},"
         f" spec sha256 `{document['spec']['sha256'][:12]}`",
         "",
         "## Summary",

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from .wording import STATUS_LABELS
+from .wording import STATUS_LABELS, engines_line
 from .writer import CONFORMANCE_JSON, schema_errors
 
 BROKEN = ("failed", "error")
@@ -73,8 +73,14 @@ def _run_label(document: dict[str, Any]) -> str:
     return f"{document['target']['name']} {document['run']['id']} ({document['verdict']})"
 
 
+def _engines_note(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """The engines of both runs, so a change of results can be told from a change of engine."""
+    before, after = engines_line(old), engines_line(new)
+    return f"engines: {after}" if before == after else f"engines changed: {before} -> {after}"
+
+
 def render_diff(old: dict[str, Any], new: dict[str, Any], diff: RunDiff) -> str:
-    lines = [f"old: {_run_label(old)}", f"new: {_run_label(new)}", ""]
+    lines = [f"old: {_run_label(old)}", f"new: {_run_label(new)}", _engines_note(old, new), ""]
     sections = (
         ("Regressions", diff.regressions),
         ("Fixes", diff.fixes),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..versions import versions_line
+
 STATUS_LABELS = {
     "passed": "pass",
     "failed": "FAIL",
@@ -93,3 +95,11 @@ def limits_sentence(document: dict[str, Any]) -> str | None:
     named = ", ".join(undecided[:10]) + (" ..." if len(undecided) > 10 else "")
     because = f" ({'; '.join(limits)})" if limits else ""
     return f"Not decided{because}: {len(undecided)} claimed requirement(s): {named or 'none'}."
+
+
+def engines_line(document: dict[str, Any]) -> str:
+    """E.g. "positions-harness 0.1.0 (schemathesis 4.32.5, hypothesis 6.170.17, pytest 9.2.0)":
+    the harness and the engines that produced the report (the harness alone in reports written
+    before engines were recorded)."""
+    harness = document["harness"]
+    return versions_line(harness["version"], harness.get("engines") or {})
