@@ -166,7 +166,8 @@ def _schemathesis_node_id_shim(request: pytest.FixtureRequest) -> None:
     """Schemathesis 4.32 (pytest/lazy.py) renames the running test after each operation through
     `Node._nodeid`, which pytest 9.2 no longer has (node ids moved to `Node._id`). Giving the
     node that attribute lets the integration run; reports keep the test's own node id and each
-    operation's result carries the operation in its subtest label."""
+    operation's result carries the operation in its subtest label. The locked versions
+    (locks/dev.txt) need it; selftest/test_schemathesis_shim.py fails once they no longer do."""
     if not hasattr(request.node, "_nodeid"):
         request.node._nodeid = request.node.nodeid
 
