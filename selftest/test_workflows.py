@@ -22,6 +22,8 @@ from positions_harness.locations import REPO_ROOT
 WORKFLOWS = REPO_ROOT / ".github" / "workflows"
 NIGHTLY = WORKFLOWS / "nightly.yml"
 PULL_REQUEST = WORKFLOWS / "pull-request.yml"
+NEWEST_RELEASES = WORKFLOWS / "newest-releases.yml"
+ALL_WORKFLOWS = [NIGHTLY, PULL_REQUEST, NEWEST_RELEASES]
 ACTIONLINT = Path(sys.executable).parent / "actionlint"
 
 
@@ -60,7 +62,7 @@ def step_index(job_steps: list[dict[str, Any]], needle: str) -> int:
     return found[0]
 
 
-@pytest.mark.parametrize("workflow", [NIGHTLY, PULL_REQUEST], ids=lambda p: p.name)
+@pytest.mark.parametrize("workflow", ALL_WORKFLOWS, ids=lambda p: p.name)
 def test_actionlint_accepts_the_workflow(workflow):
     result = actionlint(workflow)
     assert result.returncode == 0, f"actionlint {workflow.name}:\n{result.stdout}{result.stderr}"
@@ -170,7 +172,7 @@ def test_drift_runs_only_when_a_docs_repository_is_configured():
     assert "DRIFT_REPORT=drift-report.md" in script and "$GITHUB_STEP_SUMMARY" in script
 
 
-@pytest.mark.parametrize("workflow", [NIGHTLY, PULL_REQUEST], ids=lambda p: p.name)
+@pytest.mark.parametrize("workflow", ALL_WORKFLOWS, ids=lambda p: p.name)
 def test_jobs_install_and_run_with_the_readmes_make_commands_only(workflow):
     scripts = [
         step["run"]
@@ -184,7 +186,7 @@ def test_jobs_install_and_run_with_the_readmes_make_commands_only(workflow):
         assert command in readme, f"{workflow.name} runs `{command}`, which README.md never shows"
 
 
-@pytest.mark.parametrize("workflow", [NIGHTLY, PULL_REQUEST], ids=lambda p: p.name)
+@pytest.mark.parametrize("workflow", ALL_WORKFLOWS, ids=lambda p: p.name)
 def test_every_job_has_a_timeout_and_actions_are_pinned_to_a_major_version(workflow):
     for name, job in load_workflow(workflow)["jobs"].items():
         assert isinstance(job.get("timeout-minutes"), int), f"job {name} has no timeout-minutes"
@@ -193,7 +195,7 @@ def test_every_job_has_a_timeout_and_actions_are_pinned_to_a_major_version(workf
                 assert re.fullmatch(r"actions/[\w-]+(/[\w-]+)?@v\d+", step["uses"]), step
 
 
-@pytest.mark.parametrize("workflow", [NIGHTLY, PULL_REQUEST], ids=lambda p: p.name)
+@pytest.mark.parametrize("workflow", ALL_WORKFLOWS, ids=lambda p: p.name)
 def test_the_default_token_only_reads_the_repository(workflow):
     document = load_workflow(workflow)
     assert document["permissions"] == {"contents": "read"}
@@ -216,3 +218,36 @@ def test_pull_requests_and_pushes_to_main_run_make_check_and_interop():
     assert step_index(steps(workflow, "check"), "make check") >= 0
     assert step_index(steps(workflow, "interop"), "make interop") >= 0
     assert step_index(steps(load_workflow(NIGHTLY), "interop"), "make interop") >= 0
+
+
+def test_every_workflow_in_the_folder_is_linted_and_checked_here():
+    assert sorted(WORKFLOWS.glob("*.yml")) == sorted(ALL_WORKFLOWS)
+
+
+def test_newest_releases_run_weekly_and_by_hand():
+    on = triggers(load_workflow(NEWEST_RELEASES))
+    assert set(on) == {"schedule", "workflow_dispatch"}
+    assert [entry["cron"].split()[4] for entry in on["schedule"]] == ["1"], "weekly, on Mondays"
+
+
+def test_newest_releases_relock_ignoring_the_committed_pins_then_run_make_check():
+    job_steps = steps(load_workflow(NEWEST_RELEASES), "check")
+    lock_at = step_index(job_steps, "make lock")
+    assert job_steps[lock_at]["run"].strip() == "make lock"
+    assert lock_at < step_index(job_steps, "make check") < step_index(job_steps, "make interop")
+    makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    compile_line = re.search(r"^UV_COMPILE\s*:=(.*)$", makefile, re.MULTILINE)
+    assert compile_line and "--upgrade" in compile_line[1], "make lock must ignore existing pins"
+
+
+def test_newest_releases_open_nothing_but_a_red_run():
+    workflow = load_workflow(NEWEST_RELEASES)
+    assert workflow["permissions"] == {"contents": "read"}
+    job_steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    assert {step["uses"].split("@")[0] for step in job_steps if "uses" in step} == {
+        "actions/checkout",
+        "actions/setup-python",
+    }
+    scripts = " ".join(step.get("run", "") for step in job_steps)
+    for writes in ("gh ", "git push", "git commit", "curl ", "GITHUB_TOKEN"):
+        assert writes not in scripts, f"the job must not {writes.strip()}"
