@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,10 @@ MOMENTS: dict[str, float | str] = {
     "during-cleanup": "cleanup: deleting",
 }
 TIMED_MOMENTS: dict[str, float | str] = {"after-1.5-s": 1.5}
+# With several xdist workers the output names no test; the signal goes when the target holds
+# this many positions of the run's (so workers are in the middle of their tests).
+HOLDING_POSITIONS = 3
+WHILE_WORKERS_HOLD_POSITIONS = "while-workers-hold-positions"
 SLOW_SECONDS = 0.5
 
 
@@ -68,10 +73,16 @@ class Interrupted:
         return self.exit_code == 4 and self.verdict == "incomplete" and self.positions_left == 0
 
 
-def interrupt_run(reports_root: Path, moment: str) -> Interrupted:
-    """Runs the harness against a fresh reference and sends SIGINT at `moment`."""
+def interrupt_run(reports_root: Path, moment: str, workers: int = 0) -> Interrupted:
+    """Runs the harness against a fresh reference and sends SIGINT at `moment`. With
+    `workers`, the run has that many xdist workers and the signal goes to its whole process
+    group, as Ctrl-C at a terminal does."""
     app = SlowOnDemand(create_app())
     server = ReferenceServer(app).start()
+
+    def held() -> int:
+        return sum(len(server.app.store.list_records(user.id)) for user in server.app.users)
+
     try:
         env = clean_environment()
         env.update(
@@ -81,15 +92,21 @@ def interrupt_run(reports_root: Path, moment: str) -> Interrupted:
             POSITIONS_REPORTS_ROOT=str(reports_root),
         )
         process = subprocess.Popen(
-            [sys.executable, "-m", "positions_harness", "run"],
+            [sys.executable, "-m", "positions_harness", "run", "--workers", str(workers)],
             cwd=REPO_ROOT,
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            start_new_session=bool(workers),
         )
-        output = _signal_at(process, {**MOMENTS, **TIMED_MOMENTS}[moment], app.slow)
-        left = sum(len(server.app.store.list_records(user.id)) for user in server.app.users)
+        when: float | str | Callable[[], bool] = (
+            (lambda: held() >= HOLDING_POSITIONS)
+            if moment == WHILE_WORKERS_HOLD_POSITIONS
+            else {**MOMENTS, **TIMED_MOMENTS}[moment]
+        )
+        output = _signal_at(process, when, app.slow, to_group=bool(workers))
+        left = held()
     finally:
         server.stop()
     reports = sorted(reports_root.glob("*/*/conformance.json"))
@@ -97,21 +114,30 @@ def interrupt_run(reports_root: Path, moment: str) -> Interrupted:
     return Interrupted(process.returncode, verdict, left, output)
 
 
-def _signal_at(process: subprocess.Popen[bytes], when: float | str, slow: threading.Event) -> str:
+def _signal_at(
+    process: subprocess.Popen[bytes],
+    when: float | str | Callable[[], bool],
+    slow: threading.Event,
+    to_group: bool = False,
+) -> str:
     assert process.stdout is not None
     output, started, sent = b"", time.monotonic(), False
     os.set_blocking(process.stdout.fileno(), False)
     while process.poll() is None and time.monotonic() - started < RUN_TIMEOUT:
         chunk = process.stdout.read() or b""
         output += chunk
-        due = (
-            time.monotonic() - started >= when
-            if isinstance(when, float)
-            else when.encode() in output
-        )
+        if isinstance(when, float):
+            due = time.monotonic() - started >= when
+        elif isinstance(when, str):
+            due = when.encode() in output
+        else:
+            due = when()
         if due and not sent:
             slow.set()
-            process.send_signal(signal.SIGINT)
+            if to_group:
+                os.killpg(process.pid, signal.SIGINT)
+            else:
+                process.send_signal(signal.SIGINT)
             sent = True
         time.sleep(0.02)
     if process.poll() is None:

@@ -56,6 +56,16 @@ COVERAGE_SCOPES: dict[str, list[dict[str, Any]]] = {
 }
 
 
+def operation_methods(document: dict[str, Any]) -> set[str]:
+    """The HTTP methods of the contract's operations."""
+    return {
+        method.upper()
+        for item in document["paths"].values()
+        for method in item
+        if method.lower() in ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+    }
+
+
 @functools.cache
 def _raw_contract(query_options: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The contract as Schemathesis reads it, with the reads' query parameters cut down to
@@ -147,11 +157,14 @@ def load_contract_schema(
     docs decide (`only_what_the_docs_decide`, `as_must_accept_when_valid`).
     """
     settings = schemathesis_settings(profile, client.base_url, parameters, seed)
-    if methods:  # a test's own filters replace a schema's, but not the config's operations
-        settings["operations"].append({"exclude-method": list(methods), "enabled": False})
-    config = schemathesis.Config.from_dict(settings)
     left_out = {option for feature in unclaimed for option in QUERY_OPTIONS.get(feature, ())}
     document = _raw_contract(frozenset(query_options) - left_out)
+    if methods:  # a test's own filters replace a schema's, but not the config's operations
+        # The other operations are named by their methods: an entry excluding `methods` would
+        # also turn off the probes with methods the contract does not define (TRACE, PUT...).
+        others = sorted(operation_methods(document) - {m.upper() for m in methods})
+        settings["operations"].append({"include-method": others, "enabled": False})
+    config = schemathesis.Config.from_dict(settings)
     schema = schemathesis.openapi.from_dict(document, config=config)
     schema.hook("filter_failure")(outside_the_contract)
     schema.hook("filter_case")(only_what_the_docs_decide)

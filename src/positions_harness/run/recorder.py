@@ -31,6 +31,8 @@ from .selection import selection_of
 from .shared_pace import run_totals
 from .stash_keys import results_key, session_key
 
+SUITES_PREFIX = "suites/"  # node ids of the contract suites (rootdir-relative)
+
 
 class RequirementRecorder:
     """Collects findings from test reports (also those xdist workers send) into RunResults."""
@@ -46,16 +48,28 @@ class RequirementRecorder:
             return None
         return results if results.has_findings or results.limits else None
 
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        rows = getattr(report, FINDINGS_ATTRIBUTE, None) or ()
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        """The xdist controller collects no items, so pytest_collection_modifyitems did not
+        make its RunResults: a worker that collected suite tests does (before any result, so
+        a run interrupted before its first finding still reports)."""
+        if any(nodeid.startswith(SUITES_PREFIX) for nodeid in ids):
+            self._controller_results()
+
+    def _controller_results(self) -> RunResults:
         results = self.config.stash.get(results_key, None)
-        if results is None and rows and not hasattr(self.config, "workerinput"):
-            # The xdist controller collects no items, so pytest_collection_modifyitems did not
-            # make its RunResults; the first report with findings from a worker does.
+        if results is None:
             harness = harness_config(self.config)
             results = self.config.stash[results_key] = RunResults(
                 load_catalogue(), harness.target.known_deviations, strict=harness.strict
             )
+        return results
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        rows = getattr(report, FINDINGS_ATTRIBUTE, None) or ()
+        results = self.config.stash.get(results_key, None)
+        if results is None and rows and not hasattr(self.config, "workerinput"):
+            results = self._controller_results()
         if results is None:
             return
         for rid, status, message, evidence in rows:

@@ -1,6 +1,6 @@
-"""The file every process of a run paces through (transport/pacing.py): made by the process
-that starts the run (the CLI, or pytest's controller when pytest runs the suites directly),
-handed to pytest-xdist workers, and removed when that process ends.
+"""The file every process of a run paces through (transport/pacing.py): made by
+`positions-harness run` around its preflight and pytest, handed to pytest-xdist workers, and
+removed when the run ends. pytest run without the CLI paces each process on its own.
 
 PYTEST_DONT_REWRITE: imported before pytest starts (by the CLI), so not rewritten.
 """
@@ -53,14 +53,8 @@ def run_totals() -> tuple[int, float] | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     worker_input = getattr(config, "workerinput", None)
-    if worker_input is not None:
-        if worker_input.get(WORKER_KEY):
-            os.environ[PACING_FILE_ENV] = worker_input[WORKER_KEY]
-        return
-    if not os.environ.get(PACING_FILE_ENV):
-        context = shared_pace()
-        context.__enter__()
-        config.add_cleanup(lambda: context.__exit__(None, None, None))
+    if worker_input is not None and worker_input.get(WORKER_KEY):
+        os.environ[PACING_FILE_ENV] = worker_input[WORKER_KEY]
 
 
 @pytest.hookimpl(optionalhook=True)

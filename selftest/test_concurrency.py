@@ -1,0 +1,239 @@
+"""Concurrency against slow targets (issue #15): the run picks its xdist workers from the
+latency the preflight measured; the property tests split into shards that together send the
+same cases as one serial run; every worker keeps one budget, rate limit and Retry-After with
+the others; and Ctrl-C still leaves nothing behind.
+
+Figures (wall time at 0 and 300 ms) come from `make bench`, never from these tests: nothing
+here depends on how fast the machine is.
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import json
+import re
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from positions_harness.config.targets import parse_target, parse_workers
+from positions_harness.errors import BudgetExhausted, ConfigError
+from positions_harness.property.shards import WHOLE, Shard, plan_shards
+from positions_harness.run.concurrency import MAX_WORKERS, choose
+from positions_harness.transport.pacing import RATE_MARGIN, Pacer
+from positions_reference import create_app
+
+from .support.harness_run import run_harness
+from .support.interrupting import WHILE_WORKERS_HOLD_POSITIONS, interrupt_run
+from .support.servers import serving
+
+TOKEN = "tok-selftest-concurrency"
+TEST_CASE_HEADER = "x-schemathesis-testcaseid"
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+# ---------------------------------------------------------------- one pace for every process
+def two_processes(tmp_path: Path, budget: int = 100, rate: float | None = None) -> list[Pacer]:
+    """Two pacers sharing one file, as two xdist workers of one run do."""
+    shared = tmp_path / "pace"
+    return [Pacer(budget, rate, shared), Pacer(budget, rate, shared)]
+
+
+def test_a_rate_limit_spaces_the_requests_of_every_process_sharing_the_pace(tmp_path):
+    first, second = two_processes(tmp_path, rate=10)
+    moments = [pacer.reserve() for _ in range(3) for pacer in (first, second)]
+
+    gaps = [later - earlier for earlier, later in itertools.pairwise(moments)]
+    assert all(gap == pytest.approx(RATE_MARGIN / 10) for gap in gaps), gaps
+
+
+def test_the_request_budget_holds_for_all_processes_together(tmp_path):
+    first, second = two_processes(tmp_path, budget=3)
+    first.reserve()
+    first.reserve()
+    second.reserve()
+
+    with pytest.raises(BudgetExhausted, match="budget of 3 requests"):
+        first.reserve()
+    with pytest.raises(BudgetExhausted):
+        second.reserve()
+    assert first.totals().sent == 3
+
+
+def test_a_retry_after_one_process_is_told_holds_every_other_process(tmp_path):
+    throttled, other = two_processes(tmp_path)
+    before = time.monotonic()
+    throttled.hold(30)
+
+    assert other.reserve() >= before + 30
+    assert other.totals().seconds_held == pytest.approx(30, abs=0.5)
+
+
+def test_without_a_shared_file_the_pace_is_this_process_alone():
+    first, second = Pacer(1), Pacer(1)
+    first.reserve()
+    second.reserve()  # its own budget: nothing shared
+    with pytest.raises(BudgetExhausted):
+        first.reserve()
+
+
+# ---------------------------------------------------------------- choosing the workers
+@pytest.mark.parametrize(
+    ("requested", "latency_ms", "rate", "workers"),
+    [
+        (None, 1.0, None, 0),  # a local target: serial, workers would only add start-up
+        (None, None, None, 0),  # nothing measured: serial
+        (None, 49.0, None, 0),
+        (None, 60.0, None, 4),
+        (None, 300.0, None, MAX_WORKERS),
+        (None, 3000.0, None, MAX_WORKERS),
+        (None, 300.0, 10.0, 3),  # 10 requests a second at 0.3 s keep 3 in flight
+        (None, 300.0, 1.0, 0),  # one in flight: serial
+        (6, 1.0, None, 6),  # asked for: as asked
+        (1, 300.0, None, 0),  # one worker is serial
+    ],
+)
+def test_the_workers_follow_the_measured_latency_unless_asked(requested, latency_ms, rate, workers):
+    assert choose(requested, latency_ms, rate).workers == workers
+
+
+@pytest.mark.parametrize(("value", "workers"), [("auto", None), (None, None), ("0", 0), (8, 8)])
+def test_workers_may_be_auto_or_a_number(value, workers):
+    assert parse_workers(value, "workers") == workers
+
+
+@pytest.mark.parametrize("value", ["-1", "four", 2.5, True])
+def test_workers_that_are_neither_auto_nor_a_whole_number_are_refused(value):
+    with pytest.raises(ConfigError, match="must be auto or a whole number of workers"):
+        parse_workers(value, "workers")
+
+
+def test_a_target_profile_may_set_the_workers():
+    assert parse_target({"name": "t", "workers": 6}, "profile").workers == 6
+    assert parse_target({"name": "t"}, "profile").workers is None
+
+
+def test_a_bad_workers_option_is_one_sentence_and_exit_2(tmp_path):
+    run = run_harness(tmp_path, args=("--workers", "many"))
+
+    assert run.exit_code == 2
+    assert "--workers/WORKERS must be auto or a whole number of workers" in run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+
+
+# ---------------------------------------------------------------- shards
+def test_a_test_split_by_operation_gets_one_group_of_shards_per_method():
+    shards = plan_shards(20, {"POST": 0.45, "PATCH": 0.45, "GET": 0.0})
+
+    counts = collections.Counter(shard.methods for shard in shards)
+    assert counts == {("POST",): 9, ("PATCH",): 9, ("GET",): 1}
+    assert len({shard.label for shard in shards}) == len(shards)
+
+
+def test_one_worker_keeps_every_property_test_whole():
+    assert plan_shards(1, 1.0) == [WHOLE]
+    assert plan_shards(0, {"POST": 0.5}) == [WHOLE]
+
+
+def test_the_stateful_scenarios_are_divided_among_the_shards_without_loss():
+    shards = [Shard(index, 7) for index in range(7)]
+    assert sum(shard.scenarios(40) for shard in shards) == 40
+
+
+def generated_requests(reports_root: Path) -> collections.Counter[tuple[str, ...]]:
+    """The generated requests of a run, with run-specific ids and tags blanked out."""
+    found: collections.Counter[tuple[str, ...]] = collections.Counter()
+    for path in reports_root.rglob("transcript*.jsonl"):
+        for line in path.read_text(encoding="utf-8").split("\n"):
+            if not line.strip():
+                continue
+            exchange = json.loads(line)
+            if not any(h.lower() == TEST_CASE_HEADER for h in exchange["request_headers"]):
+                continue
+            if "sequences" in exchange["test"]:
+                continue  # stateful scenarios are divided among shards, not hashed
+            text = exchange["url"].split("/beta", 1)[1] + " " + (exchange["request_body"] or "")
+            text = re.sub(
+                r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "ID", text
+            )
+            text = re.sub(r"harness-run:[^\"]*", "TAG", text)
+            test = exchange["test"].split("::")[1].split("[")[0]
+            found[(test, exchange["method"], text)] += 1
+    return found
+
+
+def test_shards_send_together_exactly_the_cases_of_one_serial_run(tmp_path):
+    """The quick profile draws the same cases on every run, so the split can be compared
+    case by case: three shards (by operation and by hash) send each case once."""
+    with serving(create_app()) as url:
+        env = {"BASE_URL": url, "GRAPH_TOKEN": TOKEN, "PYTEST_ARGS": "suites/property"}
+        whole = run_harness(tmp_path / "whole", env, ("--workers", "0"))
+        split = run_harness(tmp_path / "split", env, ("--workers", "0", "--property-shards", "3"))
+
+    serial, sharded = generated_requests(whole.reports_root), generated_requests(split.reports_root)
+    assert sum(serial.values()) > 300, whole.stdout[-2000:]
+    junit = next(split.reports_root.rglob("junit.xml")).read_text(encoding="utf-8")
+    assert "shard-3-of-3" in junit and "POST-shard-1-of-1" in junit
+    assert sharded == serial
+
+
+# ---------------------------------------------------------------- at the server
+class Arrivals:
+    """WSGI middleware noting when each request arrives."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.times: list[float] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        with self._lock:
+            self.times.append(time.monotonic())
+        return self.app(environ, start_response)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.app, name)
+
+    def most_in_one_second(self) -> int:
+        times = sorted(self.times)
+        most, start = 0, 0
+        for end, arrived in enumerate(times):
+            while arrived - times[start] >= 1.0:
+                start += 1
+            most = max(most, end - start + 1)
+        return most
+
+
+def test_workers_together_never_send_more_than_the_rate_limit_in_any_second(tmp_path):
+    rate = 30
+    profile = tmp_path / "limited.yaml"
+    profile.write_text(f"name: limited\nlimits: {{rate_limit_per_second: {rate}}}\n")
+    app = Arrivals(create_app())
+    with serving(app) as url:
+        env = {
+            "BASE_URL": url,
+            "GRAPH_TOKEN": TOKEN,
+            "TARGET": str(profile),
+            "PYTEST_ARGS": "suites/behaviour/test_validation.py suites/behaviour/test_update.py",
+        }
+        run = run_harness(tmp_path, env, ("--workers", "3"))
+
+    transcripts = list(run.reports_root.rglob("transcript-gw*.jsonl"))
+    busy = [path for path in transcripts if path.read_text(encoding="utf-8").strip()]
+    assert len(busy) >= 2, run.stdout[-3000:]  # the workers really ran side by side
+    assert len(app.times) > 3 * rate  # long enough that the limit mattered
+    assert app.most_in_one_second() <= rate
+    assert run.conformance["run"]["requests_sent"] == len(app.times)
+
+
+def test_every_workers_positions_are_deleted_after_ctrl_c(tmp_path):
+    result = interrupt_run(tmp_path, WHILE_WORKERS_HOLD_POSITIONS, workers=3)
+
+    assert result.exit_code == 4, result.output[-3000:]
+    assert result.verdict == "incomplete", result.output[-3000:]
+    assert result.positions_left == 0
+    assert "Traceback (most recent call last)" not in result.output
