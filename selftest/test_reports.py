@@ -287,3 +287,26 @@ def test_the_allure_report_is_served_over_http_at_the_url_printed(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_report_counts_the_requests_of_the_run_and_of_each_requirement(passing_run):
+    document = passing_run.conformance
+    run = document["run"]
+    purposes = run["requests_by_purpose"]
+    transcripts = [
+        line
+        for path in passing_run.report_dirs[0].glob("transcript*.jsonl")
+        for line in path.read_text(encoding="utf-8").split("\n")
+        if line.strip()
+    ]
+
+    assert run["requests_sent"] == len(transcripts) == sum(purposes.values())
+    assert purposes["tests"] > 0 and purposes["preflight"] > 0
+    counted = {r["id"]: r["requests"] for r in document["requirements"]}
+    assert all(counted[r["id"]] > 0 for r in document["requirements"] if r["tests"])
+    markdown = (passing_run.report_dirs[0] / "conformance.md").read_text(encoding="utf-8")
+    assert f"- Requests: {run['requests_sent']:,} requests: {purposes['tests']:,} for tests" in (
+        markdown
+    )
+    html = (passing_run.report_dirs[0] / "conformance.html").read_text(encoding="utf-8")
+    assert 'id="requests"' in html

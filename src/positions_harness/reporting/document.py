@@ -16,6 +16,7 @@ from ..config.harness_config import HarnessConfig
 from ..locations import REPO_ROOT, SPEC_PATH
 from ..verdict.results import RunResults
 from ..versions import installed_engines
+from .request_counts import requests_by_purpose, requests_per_test
 
 SCHEMA_VERSION = 1
 FAILING = ("failed", "error", "inconclusive", "known_deviation")
@@ -65,6 +66,7 @@ def build_document(
     requests_sent: int | None = None,
 ) -> dict[str, Any]:
     catalogue = results.catalogue
+    per_test = requests_per_test(config.report_dir)
     requirements = []
     for result in results.requirement_results(finished.date()):
         requirement = catalogue[result.id]
@@ -80,6 +82,7 @@ def build_document(
                 "status": result.status,
                 "note": result.note,
                 "tests": result.tests,
+                "requests": sum(per_test.get(test, 0) for test in result.tests),
                 "failures": [
                     _failure(f, requirement.statement)
                     for f in result.findings
@@ -107,6 +110,7 @@ def build_document(
             "finished": finished.isoformat(timespec="seconds"),
             "duration_seconds": round((finished - started).total_seconds(), 1),
             "requests_sent": requests_sent,
+            "requests_by_purpose": requests_by_purpose(per_test),
         },
         "spec": {
             "path": str(SPEC_PATH.relative_to(REPO_ROOT)),

@@ -13,6 +13,7 @@ from .wording import (
     failing_requirements,
     limits_sentence,
     notes_outside_failures,
+    requests_line,
     source_text,
     summary_line,
     verdict_line,
@@ -120,6 +121,7 @@ def render_html(document: dict[str, Any]) -> str:
 {_e(run["started"])} ({_e(run["duration_seconds"])} s)
 · spec {_e(document["spec"]["sha256"][:12])}</p>
 <p id="engines">{_e(engines_line(document))}</p>
+<p id="requests">{_e(requests_line(document))}</p>
 </header>
 <main>
 <section><h2>Summary</h2><table>

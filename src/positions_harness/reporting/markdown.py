@@ -13,6 +13,7 @@ from .wording import (
     failing_requirements,
     limits_sentence,
     notes_outside_failures,
+    requests_line,
     source_text,
     status_label,
     summary_line,
@@ -49,6 +50,7 @@ def render_markdown(document: dict[str, Any]) -> str:
         f"- Run `{run['id']}`, profile `{run['profile']}`, {run['started']} to {run['finished']}"
         f" ({run['duration_seconds']} s)",
         f"- Versions: {engines_line(document)}",
+        *([f"- Requests: {sent}"] if (sent := requests_line(document)) else []),
         f"- Harness commit {document['harness']['commit']},"
         f" spec sha256 `{document['spec']['sha256'][:12]}`",
         "",
@@ -99,14 +101,14 @@ def render_markdown(document: dict[str, Any]) -> str:
         "",
         "## All requirements",
         "",
-        "| id | level | status | statement | source |",
-        "|---|---|---|---|---|",
+        "| id | level | status | statement | source | requests |",
+        "|---|---|---|---|---|---|",
     ]
     for requirement in document["requirements"]:
         lines.append(
             f"| {requirement['id']} | {requirement['level']} | "
             f"{status_label(requirement, document)} | {_cell(requirement['statement'])} | "
-            f"{_link(requirement)} |"
+            f"{_link(requirement)} | {requirement.get('requests', '')} |"
         )
 
     lines += [

@@ -103,3 +103,17 @@ def engines_line(document: dict[str, Any]) -> str:
     before engines were recorded)."""
     harness = document["harness"]
     return versions_line(harness["version"], harness.get("engines") or {})
+
+
+def requests_line(document: dict[str, Any]) -> str:
+    """E.g. "2,431 requests: 2,280 for tests, 20 preflight, 131 cleanup" ("" when unknown)."""
+    run = document["run"]
+    sent, purposes = run.get("requests_sent"), run.get("requests_by_purpose")
+    if sent is None:
+        return ""
+    if not purposes:
+        return f"{sent:,} requests"
+    return (
+        f"{sent:,} requests: {purposes.get('tests', 0):,} for tests, "
+        f"{purposes.get('preflight', 0):,} preflight, {purposes.get('cleanup', 0):,} cleanup"
+    )

@@ -18,7 +18,9 @@ from ..errors import EXIT_NONCONFORMING, EXIT_PASSED, EXIT_RUN_INCOMPLETE
 from ..locations import REPO_ROOT, SUITES_DIR
 from ..transport import interrupts
 from ..transport.redaction import Redactor, scrub_tree
+from ..transport.transcript import current_test
 from .concurrency import Concurrency, choose, measured_latency_ms
+from .fixtures import PREFLIGHT
 from .preflight import PREFLIGHT_DONE_ENV, preflight_result
 from .session import HarnessSession
 from .shared_pace import shared_pace
@@ -44,7 +46,11 @@ def run_suites(options: Mapping[str, str | None], pytest_extra: list[str]) -> in
     """Runs the suites as `options` and PYTEST_ARGS say; returns the run's exit code."""
     config = resolve_config(options)
     with shared_pace():  # one budget, rate and Retry-After for every process of the run
-        session = HarnessSession(config).open()  # starts the bundled reference when needed
+        current_test.nodeid = PREFLIGHT
+        try:
+            session = HarnessSession(config).open()  # starts the bundled reference when needed
+        finally:
+            current_test.nodeid = None
         try:
             return _run_pytest(config, session, pytest_extra)
         finally:
@@ -55,6 +61,8 @@ def run_suites(options: Mapping[str, str | None], pytest_extra: list[str]) -> in
 
 def _run_pytest(config: HarnessConfig, session: HarnessSession, pytest_extra: list[str]) -> int:
     assert session.config.base_url is not None and session.client is not None
+    # This process's requests (the preflight) belong in the run's transcript too.
+    session.client.transcript.write(config.report_dir / "transcript-preflight.jsonl")
     os.environ[RUN_ID_ENV] = config.run_id
     if config.strict:
         os.environ["STRICT"] = "1"
