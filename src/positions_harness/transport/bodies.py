@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json as jsonlib
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import requests
+
+from .redaction import Secret
 
 MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 
@@ -53,3 +56,38 @@ def json_object(response: requests.Response) -> dict[str, Any] | None:
     except ValueError:
         return None
     return body if isinstance(body, dict) else None
+
+
+USER_AGENT = "graph-positions-harness/0.1"
+
+# `auth` argument of GraphClient.request: True sends the bearer token, False sends no
+# Authorization header, a string is sent as the raw Authorization header (for auth tests).
+Auth = bool | str
+
+
+def outgoing(
+    method: str,
+    token: Secret,
+    json: Any,
+    content: bytes | str | None,
+    headers: Mapping[str, str] | None,
+    auth: Auth,
+) -> tuple[bytes | None, dict[str, str]]:
+    """The body and headers a request goes out with."""
+    send_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+    if auth is True:
+        send_headers["Authorization"] = f"Bearer {token.reveal()}"
+    elif isinstance(auth, str):
+        send_headers["Authorization"] = auth
+    body: bytes | None = None
+    if json is not None:
+        body = encode_json(json)
+        send_headers["Content-Type"] = "application/json"
+    elif content is not None:
+        body = content.encode("utf-8") if isinstance(content, str) else content
+    send_headers.update(headers or {})
+    if method.upper() == "DELETE" and not any(h.lower() == "content-type" for h in send_headers):
+        # The Delete page lists Content-Type: application/json as required, body or not
+        # (DOC-DELETE-CONTENT-TYPE): a service that insists on it must not fail the run.
+        send_headers["Content-Type"] = "application/json"
+    return body, send_headers

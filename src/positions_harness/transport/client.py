@@ -12,7 +12,7 @@ import requests
 
 from ..errors import BudgetExhausted
 from . import interrupts
-from .bodies import encode_json, json_object, read_bounded
+from .bodies import Auth, json_object, outgoing, read_bounded
 from .ledger import CleanupLedger
 from .limits import Limits
 from .pacing import Pacer
@@ -24,11 +24,6 @@ from .transcript import Exchange, Transcript, current_test
 
 MAX_CONSECUTIVE_TRANSPORT_FAILURES = 3
 READ_LAG_PAUSE_SECONDS = 0.25
-USER_AGENT = "graph-positions-harness/0.1"
-
-# `auth` argument of GraphClient.request: True sends the bearer token, False sends no
-# Authorization header, a string is sent as the raw Authorization header (for auth tests).
-Auth = bool | str
 
 
 class TargetStoppedAnswering(requests.ConnectionError):
@@ -104,13 +99,7 @@ class GraphClient:
         url = self.url(path)
         if params:
             url += "?" + urllib.parse.urlencode(params, safe="$,")
-        body, send_headers = self._prepare(json, content, headers, auth)
-        if method.upper() == "DELETE" and not any(
-            h.lower() == "content-type" for h in send_headers
-        ):
-            # The Delete page lists Content-Type: application/json as required, body or not
-            # (DOC-DELETE-CONTENT-TYPE): a service that insists on it must not fail the run.
-            send_headers["Content-Type"] = "application/json"
+        body, send_headers = outgoing(method, self._token, json, content, headers, auth)
         response = self._send_with_retries(method, url, body, send_headers, bare_path, json)
         position_id = position_id_of(bare_path)
         if method.upper() == "GET" and position_id is not None:
@@ -195,23 +184,6 @@ class GraphClient:
         self.pacer.close()
 
     # ------------------------------------------------------------------ internals
-    def _prepare(
-        self, json: Any, content: bytes | str | None, headers: Mapping[str, str] | None, auth: Auth
-    ) -> tuple[bytes | None, dict[str, str]]:
-        send_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-        if auth is True:
-            send_headers["Authorization"] = f"Bearer {self._token.reveal()}"
-        elif isinstance(auth, str):
-            send_headers["Authorization"] = auth
-        body: bytes | None = None
-        if json is not None:
-            body = encode_json(json)
-            send_headers["Content-Type"] = "application/json"
-        elif content is not None:
-            body = content.encode("utf-8") if isinstance(content, str) else content
-        send_headers.update(headers or {})
-        return body, send_headers
-
     def _pace(self) -> None:
         self.pacer.wait_for_turn()  # raises BudgetExhausted once the run's budget is spent
         with self._lock:
