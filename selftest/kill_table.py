@@ -80,9 +80,24 @@ class Row:
         return self.verdict in ("detected", "passed")
 
 
-def _serve(kind: str, name: str) -> tuple[subprocess.Popen[str], str]:
+@dataclass(frozen=True)
+class Settings:
+    """How every row of one table runs."""
+
+    whole_engine: bool = False  # every fault through every suite, not hand-written first
+    keep: Path | None = None  # keep each run's report folder under keep/<kind>/<name>/
+    passing_profile: str = PASSING_PROFILE
+    workers: str = "auto"  # the harness's --workers
+    latency_ms: float = 0.0  # added to every answer of the variant
+
+
+def _serve(kind: str, name: str, latency_ms: float = 0.0) -> tuple[subprocess.Popen[str], str]:
     server = subprocess.Popen(
-        [sys.executable, "-m", "selftest.serve_variant", kind, name],
+        [
+            sys.executable,
+            *("-m", "selftest.serve_variant", kind, name),
+            *("--latency-ms", str(latency_ms)),
+        ],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -97,23 +112,18 @@ def _serve(kind: str, name: str) -> tuple[subprocess.Popen[str], str]:
     return server, line.removeprefix("listening on ").strip()
 
 
-def _judge(
-    row: Row,
-    url: str,
-    suites: str,
-    keep: Path | None = None,
-    passing_profile: str = PASSING_PROFILE,
-) -> None:
-    """Runs the harness (all suites when `suites` is empty) and records its verdict on `row`;
-    with `keep`, the run's report folder is kept under keep/<kind>/<name>/."""
+def _judge(row: Row, url: str, suites: str, settings: Settings) -> None:
+    """Runs the harness (all suites when `suites` is empty) and records its verdict on `row`."""
     with tempfile.TemporaryDirectory(prefix="kill-table-") as folder:
         env = {
             "BASE_URL": url,
             "GRAPH_TOKEN": TOKEN,
-            "PROFILE": FAULT_PROFILE if row.kind == "fault" else passing_profile,
+            "PROFILE": FAULT_PROFILE if row.kind == "fault" else settings.passing_profile,
+            "WORKERS": settings.workers,
             **({"PYTEST_ARGS": suites} if suites else {}),
         }
         run = run_harness(Path(folder), env=env)
+        keep = settings.keep
         if keep is not None and run.report_dirs:
             target = keep / row.kind / row.name
             shutil.rmtree(target, ignore_errors=True)
@@ -132,20 +142,15 @@ def _judge(
             )
 
 
-def run_row(
-    row: Row,
-    whole_engine: bool = False,
-    keep: Path | None = None,
-    passing_profile: str = PASSING_PROFILE,
-) -> Row:
+def run_row(row: Row, settings: Settings) -> Row:
     started = time.monotonic()
     server = None
     try:
-        server, url = _serve(row.kind, row.name)
-        if row.kind == "fault" and not whole_engine:
-            _judge(row, url, HAND_WRITTEN_SUITES, keep)
-        if row.kind != "fault" or whole_engine or not row.ok:
-            _judge(row, url, "", keep, passing_profile)
+        server, url = _serve(row.kind, row.name, settings.latency_ms)
+        if row.kind == "fault" and not settings.whole_engine:
+            _judge(row, url, HAND_WRITTEN_SUITES, settings)
+        if row.kind != "fault" or settings.whole_engine or not row.ok:
+            _judge(row, url, "", settings)
     except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
         row.problem = f"{type(exc).__name__}: {exc}"
     finally:
@@ -218,7 +223,21 @@ def main(argv: list[str] | None = None) -> int:
         help="profile of the variants that must pass (default: default; make check: quick, "
         "whose cases are the same on every run)",
     )
+    parser.add_argument(
+        "--workers",
+        default="auto",
+        help="the harness's --workers for every run (default auto: serial at 0 ms latency)",
+    )
+    parser.add_argument(
+        "--latency-ms",
+        type=float,
+        default=0.0,
+        help="milliseconds each variant adds to every answer (a slow target; default 0)",
+    )
     args = parser.parse_args(argv)
+    settings = Settings(
+        args.whole_engine, args.keep_reports, args.passing_profile, args.workers, args.latency_ms
+    )
     table = rows(args.only, args.kind or KINDS)
     if not table:
         print(
@@ -231,9 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         finished = list(
             pool.map(
-                lambda row: run_row(
-                    row, args.whole_engine, args.keep_reports, args.passing_profile
-                ),
+                lambda row: run_row(row, settings),
                 table,
             )
         )

@@ -60,7 +60,16 @@ class HarnessRun:
         return "\n".join((self.stdout, self.stderr, written))
 
 
-HARNESS_VARIABLES = ("BASE_URL", "GRAPH_", "TARGET", "PROFILE", "PYTEST", "POSITIONS_")
+HARNESS_VARIABLES = (
+    "BASE_URL",
+    "GRAPH_",
+    "TARGET",
+    "PROFILE",
+    "PYTEST",
+    "POSITIONS_",
+    "STRICT",
+    "WORKERS",
+)
 
 
 def clean_environment() -> dict[str, str]:
