@@ -45,16 +45,18 @@ SLOW_SECONDS = 0.5
 
 
 class SlowOnDemand:
-    """The reference, answering every request after SLOW_SECONDS once `slow` is set: set when
-    the cleanup starts, it keeps the cleanup's requests in flight when the signal comes."""
+    """The reference, answering every request after `seconds` once `slow` is set (when the
+    signal is sent): it keeps requests in flight when the signal comes, and makes the cleanup
+    as slow as a distant service's."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, seconds: float = SLOW_SECONDS) -> None:
         self.app = app
+        self.seconds = seconds
         self.slow = threading.Event()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         if self.slow.is_set():
-            time.sleep(SLOW_SECONDS)
+            time.sleep(self.seconds)
         return self.app(environ, start_response)
 
     def __getattr__(self, name: str) -> Any:
@@ -73,11 +75,19 @@ class Interrupted:
         return self.exit_code == 4 and self.verdict == "incomplete" and self.positions_left == 0
 
 
-def interrupt_run(reports_root: Path, moment: str, workers: int = 0) -> Interrupted:
-    """Runs the harness against a fresh reference and sends SIGINT at `moment`. With
-    `workers`, the run has that many xdist workers and the signal goes to its whole process
-    group, as Ctrl-C at a terminal does."""
-    app = SlowOnDemand(create_app())
+def interrupt_run(
+    reports_root: Path,
+    moment: str,
+    workers: int = 0,
+    slow_seconds: float = SLOW_SECONDS,
+    to_group: bool | None = None,
+) -> Interrupted:
+    """Runs the harness against a fresh reference and sends SIGINT at `moment`, after which
+    every answer takes `slow_seconds`. With `workers`, the run has that many xdist workers and
+    the signal goes to its whole process group, as Ctrl-C at a terminal does (`to_group`
+    False: to the harness process alone, as `kill -INT` does)."""
+    app = SlowOnDemand(create_app(), slow_seconds)
+    group = bool(workers) if to_group is None else to_group
     server = ReferenceServer(app).start()
 
     def held() -> int:
@@ -98,14 +108,14 @@ def interrupt_run(reports_root: Path, moment: str, workers: int = 0) -> Interrup
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            start_new_session=bool(workers),
+            start_new_session=group,
         )
         when: float | str | Callable[[], bool] = (
             (lambda: held() >= HOLDING_POSITIONS)
             if moment == WHILE_WORKERS_HOLD_POSITIONS
             else {**MOMENTS, **TIMED_MOMENTS}[moment]
         )
-        output = _signal_at(process, when, app.slow, to_group=bool(workers))
+        output = _signal_at(process, when, app.slow, to_group=group)
         left = held()
     finally:
         server.stop()

@@ -6,6 +6,7 @@ PYTEST_DONT_REWRITE: imported before pytest starts (by the CLI), so not rewritte
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import sys
@@ -108,11 +109,26 @@ def _run_pytest(config: HarnessConfig, session: HarnessSession, pytest_extra: li
     finally:
         os.environ.pop(PREFLIGHT_DONE_ENV, None)
     if code == pytest.ExitCode.INTERRUPTED or interrupts.received() is not None:
-        print(
-            "positions-harness: interrupted; created positions were cleaned up and the report "
-            "says incomplete.",
-            file=sys.stderr,
-        )
+        processes = concurrency.workers if concurrency and concurrency.workers else 1
+        print(f"positions-harness: {interrupted_sentence(config, processes)}", file=sys.stderr)
     if code in (EXIT_PASSED, EXIT_NONCONFORMING):
         return int(code)
     return EXIT_RUN_INCOMPLETE
+
+
+def interrupted_sentence(config: HarnessConfig, processes: int) -> str:
+    """What an interrupted run left: every process wrote its cleanup file without a problem,
+    or the user is told how to sweep what may be left."""
+    reports = sorted(config.report_dir.glob("cleanup*.json"))
+    problems = []
+    for path in reports:
+        try:
+            problems += json.loads(path.read_text(encoding="utf-8")).get("problems", [])
+        except (OSError, ValueError):
+            problems.append(path.name)
+    if len(reports) >= processes and not problems:
+        return "interrupted; created positions were cleaned up and the report says incomplete."
+    return (
+        "interrupted before every process could clean up; positions of this run may be left: "
+        f"run `positions-harness sweep --run {config.run_id}` with the same BASE_URL."
+    )

@@ -38,6 +38,13 @@ def shared_pace() -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def run_folder() -> Path | None:
+    """The folder of the run's pacing file, where its processes may leave notes for each
+    other (e.g. xdist workers their process ids), if `positions-harness run` made one."""
+    path = os.environ.get(PACING_FILE_ENV)
+    return Path(path).parent if path else None
+
+
 def run_totals() -> tuple[int, float] | None:
     """Requests the run sent and seconds it was held by throttling, in all its processes."""
     path = os.environ.get(PACING_FILE_ENV)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -19,14 +20,30 @@ class _State:
     depth = 0
     pending: int | None = None
     received: int | None = None  # the first signal of the run, even if something swallowed it
+    # Instead of raising at the first signal: a process that runs no test itself (the
+    # pytest-xdist controller) asks its workers to stop, and waits for their cleanup.
+    on_first: Callable[[], None] | None = None
+    first_at = 0.0  # when the first signal came (time.monotonic)
 
 
 _state = _State()
 
 
+# A signal this soon after the first is the same interrupt reaching the process twice (from
+# the terminal to the whole process group, and passed on by the xdist controller), not a
+# second Ctrl-C from a person in a hurry.
+SAME_INTERRUPT_SECONDS = 1.0
+
+
 def _handle(signum: int, frame: Any) -> None:
-    if _state.received is None:
-        _state.received = signum
+    first = _state.received is None
+    if first:
+        _state.received, _state.first_at = signum, time.monotonic()
+        if _state.on_first is not None:
+            _state.on_first()
+            return
+    elif time.monotonic() - _state.first_at < SAME_INTERRUPT_SECONDS:
+        return
     if _state.depth > 0 and _state.pending is None:
         _state.pending = signum
         return
@@ -36,9 +53,16 @@ def _handle(signum: int, frame: Any) -> None:
 
 def install() -> None:
     """Routes SIGINT and SIGTERM through the deferring handler (main thread only)."""
+    _state.on_first = None  # a new run interrupts at the first signal unless told otherwise
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, _handle)
         signal.signal(signal.SIGTERM, _handle)
+
+
+def stop_gently_on_first_signal(stop: Callable[[], None]) -> None:
+    """The first SIGINT/SIGTERM calls `stop` instead of raising KeyboardInterrupt; a second one
+    still interrupts at once."""
+    _state.on_first = stop
 
 
 def received() -> int | None:
