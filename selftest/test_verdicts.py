@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
+import pytest
+
 from positions_harness.checks.expect import RequirementViolation
 from positions_harness.config.targets import KnownDeviation
 from positions_harness.contract.catalogue import load_catalogue
 from positions_harness.errors import BudgetExhausted
 from positions_harness.run.findings import NOT_CLAIMED, classify
-from positions_harness.run.recorder import incomplete_sentence
+from positions_harness.run.recorder import RequirementRecorder, incomplete_sentence
+from positions_harness.run.stash_keys import results_key
 from positions_harness.verdict.results import Finding, RunResults
 
 IDS = ("POS-CREATE-001", "POS-CREATE-003", "POS-GET-002")
@@ -147,3 +150,31 @@ def test_an_incomplete_run_ends_with_one_sentence_naming_the_undecided_requireme
     assert sentence.startswith("positions-harness: the run did not complete: 2 requirement(s)")
     assert "POS-GET-001, POS-LIST-001" in sentence and "interrupted" in sentence
     assert sentence.count("\n") == 0 and sentence.endswith("run again.")
+
+
+def test_a_worker_that_died_in_a_suite_test_keeps_the_run_from_being_conforming():
+    results = RunResults(load_catalogue())
+    for rid in load_catalogue().requirements:
+        results.add(rid, Finding("suites/x.py::t", "passed"))
+    config = SimpleNamespace(stash=pytest.Stash())
+    config.stash[results_key] = results
+    crash = pytest.TestReport(
+        nodeid="suites/property/test_generated_requests.py::test_x[POST-shard-1-of-9]",
+        location=("suites/property/test_generated_requests.py", None, ""),
+        keywords={},
+        outcome="failed",
+        longrepr="worker 'gw3' crashed while running 'suites/property/...'",
+        when="???",
+    )
+
+    RequirementRecorder(config).pytest_runtest_logreport(crash)
+
+    assert results.verdict() == "incomplete"
+    assert any("worker 'gw3' crashed" in limit for limit in results.limits)
+
+
+def test_a_passing_run_without_limits_is_conforming():
+    results = RunResults(load_catalogue())
+    for rid in load_catalogue().requirements:
+        results.add(rid, Finding("suites/x.py::t", "passed"))
+    assert results.verdict() == "conforming"

@@ -32,6 +32,7 @@ from .shared_pace import run_totals
 from .stash_keys import results_key, session_key
 
 SUITES_PREFIX = "suites/"  # node ids of the contract suites (rootdir-relative)
+CRASHED = "???"  # the phase pytest-xdist gives the report of a test its worker died in
 
 
 class RequirementRecorder:
@@ -72,6 +73,9 @@ class RequirementRecorder:
             results = self._controller_results()
         if results is None:
             return
+        if report.failed and report.when == CRASHED and report.nodeid.startswith(SUITES_PREFIX):
+            # An xdist worker died in this test: what it was checking was not decided.
+            results.limited_by(f"harness error: {report.longrepr}", blocks_conforming=True)
         for rid, status, message, evidence in rows:
             results.add(rid, Finding(report.nodeid, status, message, evidence))
 

@@ -52,13 +52,18 @@ class RunResults:
         # delete", "time budget: ...". A selection makes the run partial.
         self.limits: list[str] = []
         self.partial = False
+        self.blocking_limits = False  # a limit that alone keeps the run from being conforming
         self._findings: dict[str, list[Finding]] = {rid: [] for rid in catalogue.requirements}
 
-    def limited_by(self, reason: str, partial: bool = False) -> None:
-        """Records what kept the run from deciding every claimed requirement."""
+    def limited_by(
+        self, reason: str, partial: bool = False, blocks_conforming: bool = False
+    ) -> None:
+        """Records what kept the run from deciding every claimed requirement; with
+        `blocks_conforming` (a harness error) the run is never conforming."""
         if reason not in self.limits:
             self.limits.append(reason)
         self.partial = self.partial or partial
+        self.blocking_limits = self.blocking_limits or blocks_conforming
 
     def add(self, requirement_id: str, finding: Finding) -> None:
         self._findings.setdefault(requirement_id, []).append(finding)
@@ -103,7 +108,7 @@ class RunResults:
         binding = [r for r in self.requirement_results(today) if self._binding(r)]
         if any(r.status == "failed" for r in binding):
             return NONCONFORMING
-        if self.undecided(today) or INTERRUPTED in self.limits:
+        if self.undecided(today) or INTERRUPTED in self.limits or self.blocking_limits:
             return INCOMPLETE  # an interrupted run may not have cleaned up: never conforming
         return CONFORMING
 
