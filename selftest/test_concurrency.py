@@ -24,7 +24,7 @@ from positions_harness.config.targets import parse_target, parse_workers
 from positions_harness.errors import BudgetExhausted, ConfigError
 from positions_harness.property.shards import WHOLE, Shard, plan_shards
 from positions_harness.run.concurrency import MAX_WORKERS, choose
-from positions_harness.transport.pacing import RATE_MARGIN, Pacer
+from positions_harness.transport.pacing import WINDOW_SECONDS, Pacer
 from positions_reference import create_app
 
 from .support.harness_run import run_harness
@@ -37,48 +37,101 @@ UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
 # ---------------------------------------------------------------- one pace for every process
-def two_processes(tmp_path: Path, budget: int = 100, rate: float | None = None) -> list[Pacer]:
-    """Two pacers sharing one file, as two xdist workers of one run do."""
-    shared = tmp_path / "pace"
-    return [Pacer(budget, rate, shared), Pacer(budget, rate, shared)]
+class FakeClock:
+    """A monotonic clock that moves only when someone sleeps: no test waits for real."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def processes(
+    tmp_path: Path, count: int = 2, budget: int = 100, rate: float | None = None
+) -> tuple[list[Pacer], FakeClock]:
+    """Pacers sharing one file and one clock, as the xdist workers of one run do."""
+    clock, shared = FakeClock(), tmp_path / "pace"
+    return [Pacer(budget, rate, shared, clock, clock.sleep) for _ in range(count)], clock
+
+
+def sends(pacers: list[Pacer], clock: FakeClock, rounds: int) -> list[float]:
+    moments = []
+    for _ in range(rounds):
+        for pacer in pacers:
+            pacer.wait_for_turn()
+            moments.append(clock.now)
+    return moments
 
 
 def test_a_rate_limit_spaces_the_requests_of_every_process_sharing_the_pace(tmp_path):
-    first, second = two_processes(tmp_path, rate=10)
-    moments = [pacer.reserve() for _ in range(3) for pacer in (first, second)]
+    pacers, clock = processes(tmp_path, count=3, rate=10)
+    moments = sends(pacers, clock, rounds=10)
 
     gaps = [later - earlier for earlier, later in itertools.pairwise(moments)]
-    assert all(gap == pytest.approx(RATE_MARGIN / 10) for gap in gaps), gaps
+    assert min(gaps) >= 0.1 - 1e-9
+    in_any_window = max(sum(1 for t in moments if start <= t < start + 1.0) for start in moments)
+    assert in_any_window <= 10
+
+
+def test_no_more_than_the_rate_in_any_window_even_when_requests_bunch_up(tmp_path):
+    pacers, clock = processes(tmp_path, rate=4)
+    moments = sends(pacers, clock, rounds=6)
+    assert all(
+        sum(1 for t in moments if start <= t < start + WINDOW_SECONDS) <= 4 for start in moments
+    )
 
 
 def test_the_request_budget_holds_for_all_processes_together(tmp_path):
-    first, second = two_processes(tmp_path, budget=3)
-    first.reserve()
-    first.reserve()
-    second.reserve()
+    (first, second), _ = processes(tmp_path, budget=3)
+    first.wait_for_turn()
+    first.wait_for_turn()
+    second.wait_for_turn()
 
     with pytest.raises(BudgetExhausted, match="budget of 3 requests"):
-        first.reserve()
+        first.wait_for_turn()
     with pytest.raises(BudgetExhausted):
-        second.reserve()
+        second.wait_for_turn()
     assert first.totals().sent == 3
 
 
 def test_a_retry_after_one_process_is_told_holds_every_other_process(tmp_path):
-    throttled, other = two_processes(tmp_path)
-    before = time.monotonic()
+    (throttled, other), clock = processes(tmp_path)
+    told_at = clock.now
     throttled.hold(30)
 
-    assert other.reserve() >= before + 30
-    assert other.totals().seconds_held == pytest.approx(30, abs=0.5)
+    waited = other.wait_for_turn()
+
+    assert clock.now >= told_at + 30
+    assert waited == pytest.approx(30)
+
+
+def test_a_hold_that_comes_while_a_request_waits_for_its_turn_holds_it_too(tmp_path):
+    (throttled, waiting), clock = processes(tmp_path, rate=1)
+    waiting.wait_for_turn()  # the next may go a second later
+    naps = []
+
+    def nap(seconds: float) -> None:
+        naps.append(seconds)
+        if len(naps) == 1:
+            throttled.hold(20)  # told while the other waits its turn
+        clock.sleep(seconds)
+
+    waiting._sleep = nap
+    started = clock.now
+    waiting.wait_for_turn()
+    assert clock.now >= started + 20
 
 
 def test_without_a_shared_file_the_pace_is_this_process_alone():
     first, second = Pacer(1), Pacer(1)
-    first.reserve()
-    second.reserve()  # its own budget: nothing shared
+    first.wait_for_turn()
+    second.wait_for_turn()  # its own budget: nothing shared
     with pytest.raises(BudgetExhausted):
-        first.reserve()
+        first.wait_for_turn()
 
 
 # ---------------------------------------------------------------- choosing the workers

@@ -40,11 +40,12 @@ from positions_harness.property.schema import (
     schemathesis_settings,
 )
 from positions_harness.property.spent_budget import StopOnSpentBudget, stop_on_spent_budget
-from positions_harness.property.tidying import delete_created_since, delete_owned, owned_ids
+from positions_harness.property.tidying import delete_created_since, owned_ids
 from positions_harness.property.time_budget import RunBudget
 from positions_harness.run.findings import classify
 from positions_harness.transport.client import GraphClient
 from positions_harness.transport.redaction import Secret
+from positions_harness.transport.tidier import delete_owned
 from positions_reference import create_app
 
 from .support.servers import serving

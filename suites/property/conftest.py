@@ -10,10 +10,8 @@ import warnings
 from collections.abc import Callable, Iterator
 
 import pytest
-from schemathesis import BaseSchema, Case
+from schemathesis import BaseSchema
 
-from positions_harness.checks.answers import describe
-from positions_harness.checks.expect import RequirementViolation
 from positions_harness.checks.positions_api import (
     ME,
     USERS_BY_ID,
@@ -24,34 +22,30 @@ from positions_harness.checks.positions_api import (
 from positions_harness.config.profiles import PropertyProfile, property_profile
 from positions_harness.contract.spec import load_contract
 from positions_harness.errors import BudgetExhausted
-from positions_harness.property.check_requirements import STATELESS_CHECKS
-from positions_harness.property.client_transport import WITH_TOKEN
-from positions_harness.property.judge import judge
+from positions_harness.property.addressing import (
+    addressed_contract,
+    create_position,
+    user_reference,
+)
+from positions_harness.property.generated_cases import GeneratedCases
 from positions_harness.property.linked_sequences import (
-    SCENARIOS_PER_BATCH,
     linked_sequences_machine,
-    run_scenarios,
-    stateful_settings,
+    run_shard_of_scenarios,
 )
 from positions_harness.property.progress import DEFAULT_EVERY_SECONDS, PhaseProgress
 from positions_harness.property.schema import load_contract_schema, restricted_to
-from positions_harness.property.shards import WHOLE, Shard, plan_shards
-from positions_harness.property.spent_budget import StopOnSpentBudget, stop_on_spent_budget
-from positions_harness.property.tidying import BackgroundTidier, delete_owned, owned_ids
+from positions_harness.property.shards import WHOLE, Shard, pinned_values, plan_shards
+from positions_harness.property.spent_budget import StopOnSpentBudget
 from positions_harness.property.time_budget import RunBudget
 from positions_harness.run.limits_of_run import record_limit
 from positions_harness.run.options import harness_config, property_shard_count
+from positions_harness.run.terminal import say_now
 from positions_harness.transport.client import GraphClient
+from positions_harness.transport.tidier import BackgroundTidier, delete_owned
 
 # The query options of the tests that send them (each names its options' requirements).
 PAGING_OPTIONS, SELECT_OPTIONS = ("$top", "$skip", "$orderby"), ("$select",)
 PROGRESS_SECONDS_ENV = "PROGRESS_SECONDS"
-SEEDS_PER_SHARD = 10_000  # batch seeds of one shard: seed + shard * this + batch
-# The position the generated reads and updates address; every generated delete gets its own.
-EXISTING_POSITION = {
-    "detail": {"jobTitle": "Property-suite position", "company": {"displayName": "Contoso"}},
-    "isCurrent": True,
-}
 
 
 @pytest.fixture(scope="session")
@@ -172,23 +166,6 @@ def _schemathesis_node_id_shim(request: pytest.FixtureRequest) -> None:
         request.node._nodeid = request.node.nodeid
 
 
-def user_reference(user: TargetUser, via: str) -> str:
-    reference = user.id if via in (ME, USERS_BY_ID) else user.upn
-    if not reference:
-        pytest.skip(f"the target user's {'UPN' if via == USERS_BY_UPN else 'id'} is unknown")
-    return reference
-
-
-def create_position(positions: PositionsApi) -> str:
-    """A position for generated cases to address (whether create answers as it should is for
-    the create tests to judge; here it only has to exist)."""
-    created = positions.create(EXISTING_POSITION)
-    body = created.json() if 200 <= created.status_code < 300 and created.content else None
-    if not isinstance(body, dict) or not body.get("id"):
-        pytest.fail(f"cannot create a position to test on: {describe(created)}", pytrace=False)
-    return body["id"]
-
-
 @pytest.fixture
 def existing_position(positions: PositionsApi, graph: GraphClient) -> Iterator[str]:
     """A position of the test's own, deleted when the test is done with it."""
@@ -201,31 +178,20 @@ def existing_position(positions: PositionsApi, graph: GraphClient) -> Iterator[s
 def contract_addressed(
     via: str, request: pytest.FixtureRequest, query_options: frozenset[str] = frozenset()
 ) -> BaseSchema:
-    """The contract with the target user and an existing position as path parameters; its
-    reads carry the query options in `query_options` (the tests that name their
-    requirements), else none."""
-    parameters = {
-        "user-id": user_reference(request.getfixturevalue("target_user"), via),
-        "workPosition-id": request.getfixturevalue("existing_position"),
-    }
-    shard: Shard = request.getfixturevalue("property_shard")
-    schema = load_contract_schema(
+    """The contract with the target user and the test's own position in the path
+    (property/addressing.py)."""
+    return addressed_contract(
         request.getfixturevalue("graph"),
         request.getfixturevalue("profile"),
-        parameters,
         request.getfixturevalue("seed"),
         harness_config(request.config).target.unclaimed,
+        {
+            "user-id": user_reference(request.getfixturevalue("target_user"), via),
+            "workPosition-id": request.getfixturevalue("existing_position"),
+        },
+        request.getfixturevalue("property_shard"),
         query_options,
-        shard.methods,
     )
-    if shard.count > 1:
-        schema.hook("filter_case")(shard.coverage_filter(pinned_parameters(parameters)))
-    return schema
-
-
-def pinned_parameters(parameters: dict[str, str]) -> dict[str, str]:
-    """The path parameter values that differ between shards but not between their cases."""
-    return {"workPosition-id": parameters["workPosition-id"]}
 
 
 @pytest.fixture
@@ -270,16 +236,8 @@ def contract_via_user_upn(request: pytest.FixtureRequest, property_shard: Shard)
 @pytest.fixture(scope="session")
 def progress(request: pytest.FixtureRequest, graph: GraphClient) -> PhaseProgress:
     """Says now and then how far the property phase has got (PROGRESS_SECONDS, default 15)."""
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-
-    def write(line: str) -> None:
-        if reporter is not None and capture is not None:
-            with capture.global_and_fixture_disabled():
-                reporter.write_line(line)
-
     every = float(os.environ.get(PROGRESS_SECONDS_ENV, "") or DEFAULT_EVERY_SECONDS)
-    return PhaseProgress(write, graph, every)
+    return PhaseProgress(lambda line: say_now(request.config, line), graph, every)
 
 
 @pytest.fixture
@@ -293,57 +251,21 @@ def send_and_judge(
     property_shard: Shard,
     existing_position: str,
 ) -> Iterator[Callable[..., None]]:
-    """Sends a generated case through the harness client, judges the answer, and deletes the
-    positions the case created (a create's, a delete's own). A spent request or throttling
-    budget stops the operation's generation at once (StopOnSpentBudget)."""
-    found: dict[str, list[RequirementViolation]] = {}  # per operation, in this test
-
-    pinned = pinned_parameters({"workPosition-id": existing_position})
+    """Sends a generated case through the harness client and judges the answer
+    (property/generated_cases.py); what the cases created is deleted in the background."""
     tidier = BackgroundTidier(graph)
-
-    def run(case: Case, addressing_requirement: str | None = None) -> None:
-        if not property_shard.sends(case, pinned):
-            return  # another shard sends this case
-        label = case.operation.label
-        if run_budget.single_requests_spent:
-            run_budget.operations_cut.add(label)
-            if label in found:
-                return  # send no more; Hypothesis reports the violations it has seen
-            # Ends this operation's generation at once (Hypothesis lets a skip through); the
-            # report says the rest did not run.
-            pytest.skip(f"time budget of {run_budget.seconds:g} s spent")
-        seen = found.get(label, [])
-        progress.case_sent(label)
-        try:
-            with stop_on_spent_budget(seen):
-                send_and_tidy(case, addressing_requirement)
-        except RequirementViolation as violation:
-            found.setdefault(label, []).append(violation)
-            raise
-        except StopOnSpentBudget as stop:
-            if stop.found:  # reported as found; the test ends inconclusive for the rest
-                spent_budget.append(stop.exhausted)
-            raise
-
-    def send_and_tidy(case: Case, addressing_requirement: str | None) -> None:
-        before = owned_ids(graph)
-        try:
-            if case.method.upper() == "DELETE":  # each delete takes a position of its own
-                case.path_parameters["workPosition-id"] = create_position(positions)
-            response = case.call(**WITH_TOKEN)
-            judge(
-                case,
-                response,
-                STATELESS_CHECKS,
-                transport_kwargs=WITH_TOKEN,
-                redact=graph.transcript.redactor.text,
-                addressing_requirement=addressing_requirement,
-                auth_enforced=auth_enforced,
-            )
-        finally:
-            tidier.delete_created_since(before)
-
-    yield run
+    cases = GeneratedCases(
+        graph,
+        run_budget,
+        property_shard,
+        pinned_values({"workPosition-id": existing_position}),
+        lambda: create_position(positions),
+        tidier,
+        progress,
+        auth_enforced,
+        spent_budget,
+    )
+    yield cases.run
     tidier.finish()
 
 
@@ -371,16 +293,8 @@ def run_linked_sequences(
         machine = linked_sequences_machine(
             schema, graph.transcript.redactor.text, auth_enforced, client=graph
         )
-        deadline = run_budget.sequences_deadline()
-        # A shard runs its share of the scenarios, from seeds no other shard uses.
-        remaining, batch = property_shard.scenarios(profile.stateful_scenarios), 0
-        first_seed = seed + property_shard.index * SEEDS_PER_SHARD
-        while remaining > 0 and run_budget.sequences_may_go_on(deadline):
-            size = min(remaining, SCENARIOS_PER_BATCH)
-            machine._hypothesis_internal_use_seed = first_seed + batch  # reproducible batches
-            run_scenarios(machine, stateful_settings(profile, size), spent_budget)
-            progress.scenarios_run(size)
-            remaining, batch = remaining - size, batch + 1
-        run_budget.scenarios_not_run += remaining
+        run_shard_of_scenarios(
+            machine, profile, seed, property_shard, run_budget, spent_budget, progress
+        )
 
     return run

@@ -19,8 +19,11 @@ from ..transport.client import GraphClient
 from .check_requirements import STATEFUL_CHECKS
 from .client_transport import WITH_TOKEN
 from .judge import judge
+from .progress import PhaseProgress
+from .shards import Shard
 from .spent_budget import StopOnSpentBudget, stop_on_spent_budget
 from .tidying import delete_created_since, owned_ids
+from .time_budget import RunBudget
 
 SCENARIOS_PER_BATCH = 10  # the time budget is checked between batches
 
@@ -120,3 +123,30 @@ def stateful_settings(profile: PropertyProfile, scenarios: int) -> hypothesis.se
         suppress_health_check=list(hypothesis.HealthCheck),
         print_blob=False,
     )
+
+
+# Batch seeds of one shard: seed + shard index * SEEDS_PER_SHARD + batch (no two shards share).
+SEEDS_PER_SHARD = 10_000
+
+
+def run_shard_of_scenarios(
+    machine: type[APIStateMachine],
+    profile: PropertyProfile,
+    seed: int,
+    shard: Shard,
+    budget: RunBudget,
+    spent: list[BudgetExhausted],
+    progress: PhaseProgress,
+) -> None:
+    """Runs this shard's share of the profile's scenarios in batches, until they are done or
+    the time budget is spent (what did not run is counted in the budget's shortfall)."""
+    deadline = budget.sequences_deadline()
+    remaining, batch = shard.scenarios(profile.stateful_scenarios), 0
+    first_seed = seed + shard.index * SEEDS_PER_SHARD
+    while remaining > 0 and budget.sequences_may_go_on(deadline):
+        size = min(remaining, SCENARIOS_PER_BATCH)
+        machine._hypothesis_internal_use_seed = first_seed + batch  # type: ignore[attr-defined]
+        run_scenarios(machine, stateful_settings(profile, size), spent)
+        progress.scenarios_run(size)
+        remaining, batch = remaining - size, batch + 1
+    budget.scenarios_not_run += remaining

@@ -5,8 +5,11 @@ A Schemathesis test runs its cases one after another, and against a target that 
 becomes N items (shards). Every shard generates the same cases: the coverage and examples
 phases are deterministic, and the fuzzing phase draws from the run's one seed. Each shard sends
 only the cases whose stable hash falls to it, so together they send every case of the profile
-exactly once, as one serial run would. The stateful scenarios are divided among the shards
-instead (each runs its share, from seeds of its own).
+exactly once, as one serial run would (while they pass: after a failure, the failing shard's
+Hypothesis shrinks and draws on differently from its siblings). The stateful scenarios are
+divided among the shards instead (each runs its share, from seeds of its own). The coverage
+cases are chosen by a filter_case hook that property/addressing.py installs, so a schema built
+another way must install it too (`Shard.coverage_filter`).
 
 A case's hash leaves out what differs between shards but not between cases: the real ids put
 in the path (each shard addresses a position of its own) and Schemathesis' per-run headers.
@@ -67,6 +70,13 @@ class Shard:
 
 
 WHOLE = Shard(0, 1)
+# Path parameters whose values differ between shards but not between their cases: each shard
+# addresses a position of its own.
+PINNED_PARAMETERS = ("workPosition-id",)
+
+
+def pinned_values(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: parameters[name] for name in PINNED_PARAMETERS if name in parameters}
 
 
 def plan_shards(workers: int, shares: Mapping[str, float] | float) -> list[Shard]:

@@ -16,17 +16,16 @@ from ..contract.catalogue import Catalogue, load_catalogue
 from ..contract.requirement_marker import is_suite_item, requirement_ids
 from ..contract.spec import Contract, load_contract
 from ..errors import HarnessError
-from ..property.tidying import CLEANUP_LABEL, BackgroundTidier
 from ..transport.client import GraphClient
+from ..transport.tidier import CLEANUP_LABEL, BackgroundTidier
 from ..transport.transcript import Exchange, current_test
 from . import allure_steps
 from .options import harness_config
 from .session import HarnessSession
 from .stash_keys import session_key, tidier_key
+from .terminal import say_now
 
 PREFLIGHT, CLEANUP = "(preflight)", CLEANUP_LABEL
-# How long the end of a run waits for deletes in flight before its own cleanup takes over.
-TIDIER_FINISH_SECONDS = 60.0
 
 
 @pytest.fixture(scope="session")
@@ -47,16 +46,12 @@ def harness_session(request: pytest.FixtureRequest) -> Iterator[HarnessSession]:
         yield session
     finally:
         current_test.nodeid = CLEANUP
-        config.stash[tidier_key].finish(timeout=TIDIER_FINISH_SECONDS)
-        reporter = config.pluginmanager.get_plugin("terminalreporter")
-        capture = config.pluginmanager.get_plugin("capturemanager")
-        if reporter is not None and capture is not None and session.client is not None:
-            left = len(session.client.ledger)
-            with capture.global_and_fixture_disabled():  # said now, not after the run
-                reporter.write_line(
-                    f"cleanup: deleting {left} position(s) and sweeping the run's tag"
-                )
+        tidier = config.stash[tidier_key]
+        tidier.finish()
+        left = len(session.client.ledger) if session.client is not None else 0
+        say_now(config, f"cleanup: deleting {left} position(s) and sweeping the run's tag")
         report = session.cleanup()
+        report.problems += [f"in the background: {problem}" for problem in tidier.problems]
         worker = getattr(config, "workerinput", {}).get("workerid")
         suffix = f"-{worker}" if worker else ""
         folder = session.config.report_dir
@@ -65,13 +60,12 @@ def harness_session(request: pytest.FixtureRequest) -> Iterator[HarnessSession]:
         if session.client is not None:
             session.client.transcript.write(folder / f"transcript{suffix}.jsonl")
         if report.problems:
-            reporter = config.pluginmanager.get_plugin("terminalreporter")
-            if reporter is not None:
-                reporter.write_line(
-                    f"CLEANUP: {len(report.problems)} position(s) could not be deleted: "
-                    + "; ".join(report.problems[:5]),
-                    red=True,
-                )
+            say_now(
+                config,
+                f"CLEANUP: {len(report.problems)} position(s) could not be deleted: "
+                + "; ".join(report.problems[:5]),
+                red=True,
+            )
         session.close()
 
 

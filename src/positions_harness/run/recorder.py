@@ -171,7 +171,7 @@ def incomplete_sentence(undecided: list[Any], limits: list[str] | None = None) -
 
 def sent_in_run(opened: Any) -> int | None:
     """Requests the whole run sent (every worker, and the CLI's preflight), else this process's."""
-    totals = run_totals()
-    if totals is not None:
-        return totals[0]
+    sent = run_totals()
+    if sent is not None:
+        return sent
     return opened.client.requests_sent if opened is not None and opened.client else None

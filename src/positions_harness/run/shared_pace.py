@@ -45,17 +45,16 @@ def run_folder() -> Path | None:
     return Path(path).parent if path else None
 
 
-def run_totals() -> tuple[int, float] | None:
-    """Requests the run sent and seconds it was held by throttling, in all its processes."""
+def run_totals() -> int | None:
+    """Requests the run sent, in all its processes."""
     path = os.environ.get(PACING_FILE_ENV)
     if not path or not Path(path).exists():
         return None
     pacer = Pacer(request_budget=0, shared_file=Path(path))
     try:
-        totals = pacer.totals()
+        return pacer.totals().sent
     finally:
         pacer.close()
-    return totals.sent, totals.seconds_held
 
 
 def pytest_configure(config: pytest.Config) -> None:

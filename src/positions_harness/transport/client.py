@@ -57,7 +57,6 @@ class GraphClient:
             if pacer is not None
             else Pacer(self.limits.request_budget, self.limits.rate_limit_per_second)
         )
-        self._transport_failures = 0
         self._sessions: list[requests.Session] = []  # one per thread that sends
         self._per_thread = threading.local()
         self._lock = threading.Lock()
@@ -119,6 +118,8 @@ class GraphClient:
     ) -> requests.Response:
         attempt = 1
         while True:
+            self._refuse_when_no_longer_answering()
+            self._pace()  # waiting for its turn, a request is still interruptible
             with interrupts.deferred():  # an interrupt never separates a create from the ledger
                 response = self._send_once(method, url, body, headers, attempt)
                 self._track_positions(method, bare_path, response, sent)
@@ -189,15 +190,27 @@ class GraphClient:
         with self._lock:
             self._requests_sent += 1
 
+    def _refuse_when_no_longer_answering(self) -> None:
+        failures = self._transport_failures
+        if failures >= MAX_CONSECUTIVE_TRANSPORT_FAILURES:
+            raise TargetStoppedAnswering(
+                f"the target stopped answering ({failures} requests in a row got no HTTP "
+                "response); not sending more"
+            )
+
+    @property
+    def _transport_failures(self) -> int:
+        """Requests in a row this thread sent that got no HTTP answer (a thread of its own,
+        e.g. one deleting in the background, does not make the running test give up)."""
+        return getattr(self._per_thread, "transport_failures", 0)
+
+    @_transport_failures.setter
+    def _transport_failures(self, count: int) -> None:
+        self._per_thread.transport_failures = count
+
     def _send_once(
         self, method: str, url: str, body: bytes | None, headers: dict[str, str], attempt: int
     ) -> requests.Response:
-        if self._transport_failures >= MAX_CONSECUTIVE_TRANSPORT_FAILURES:
-            raise TargetStoppedAnswering(
-                f"the target stopped answering ({self._transport_failures} requests in a row "
-                "got no HTTP response); not sending more"
-            )
-        self._pace()
         text_body = body.decode("utf-8", "replace") if body is not None else None
         exchange = self.transcript.begin(current_test.nodeid, method, url, headers, text_body)
         exchange.attempt = attempt

@@ -6,23 +6,27 @@ client to wait the Retry-After before its next requests, so a wait one worker is
 holds every worker's next request too. And a target profile's `rate_limit_per_second` and
 `request_budget` are what the target's owner allows the run as a whole.
 
-Each send reserves a moment under a lock, then sleeps until it outside the lock: the next
-moment is at least 1/R after the previous one (with a small margin, so the target never
-counts more than R in any second) and never before the latest Retry-After. Processes share
-the state through a small file locked with flock (`PACING_FILE_ENV` names it); without one
-the state lives in this process. time.monotonic() is the system's monotonic clock on Linux and
-macOS, the same in every process.
+Each request takes its turn at the moment it is sent, under a lock: it goes when the run's
+budget is not spent, no hold is in force, the last request of the run went at least 1/R ago,
+and fewer than R went in the last WINDOW_SECONDS (a little over a second, so that the target,
+whose clock sees arrivals a few milliseconds apart from sends, never counts more than R in one
+second). Otherwise it naps and asks again, so a hold that comes while it waits holds it too.
+Processes share the state through a small file locked with flock (`PACING_FILE_ENV` names it);
+without one the state lives in this process. time.monotonic() is the system's monotonic clock
+on Linux and macOS, the same in every process (a file from before a reboot must not be reused:
+the run makes a new one each time, see run/shared_pace.py).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
+import math
 import os
-import struct
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 try:
@@ -33,31 +37,34 @@ except ImportError:  # pragma: no cover - Windows: the state is shared within a 
 from ..errors import BudgetExhausted
 
 PACING_FILE_ENV = "POSITIONS_PACING_FILE"
-# Sends are spaced a little more than 1/R apart: a send's arrival at the target jitters by a
-# few milliseconds, and R+1 arrivals within one second would break the limit.
-RATE_MARGIN = 1.05
-_LAYOUT = struct.Struct("<qddd")  # requests sent, last send, hold until, seconds held
+WINDOW_SECONDS = 1.05
+LONGEST_NAP_SECONDS = 0.25  # how long a waiting request sleeps before it asks again
 
 
 @dataclass
 class PaceState:
-    sent: int = 0
-    last_send: float = 0.0
-    hold_until: float = 0.0
-    seconds_held: float = 0.0  # throttling waits the run was told about, summed
+    """What every process of the run agrees on."""
+
+    sent: int = 0  # requests sent by the run
+    hold_until: float = 0.0  # no request before this moment (a Retry-After)
+    recent: list[float] = field(default_factory=list)  # the last sends' moments, oldest first
 
 
 class Pacer:
-    """Reserves each request's moment to be sent, within the run's budget and rate."""
+    """Gives each request of the run its turn, within the run's budget and rate."""
 
     def __init__(
         self,
         request_budget: int,
         rate_limit_per_second: float | None = None,
         shared_file: Path | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.request_budget = request_budget
-        self.interval = RATE_MARGIN / rate_limit_per_second if rate_limit_per_second else 0.0
+        self.rate = rate_limit_per_second
+        self._per_window = math.floor(self.rate) if self.rate and self.rate >= 1 else 0
+        self._clock, self._sleep = clock, sleep
         self._lock = threading.Lock()
         self._local = PaceState()
         self._fd: int | None = None
@@ -70,47 +77,52 @@ class Pacer:
         shared = os.environ.get(PACING_FILE_ENV)
         return cls(request_budget, rate_limit_per_second, Path(shared) if shared else None)
 
-    def reserve(self) -> float:
-        """Counts one request against the budget and returns the monotonic moment it may be
-        sent at; raises BudgetExhausted when the budget is spent."""
-        with self._state() as state:
-            if state.sent >= self.request_budget:
-                raise BudgetExhausted(
-                    f"the request budget of {self.request_budget} requests is spent"
-                )
-            now = time.monotonic()
-            moment = max(now, state.hold_until)
-            if self.interval and state.sent:
-                moment = max(moment, state.last_send + self.interval)
-            state.sent += 1
-            state.last_send = moment
-            return moment
-
     def wait_for_turn(self) -> float:
-        """Reserves a moment and sleeps until it; returns how long it slept."""
-        delay = self.reserve() - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-        return max(delay, 0.0)
+        """Waits until this request may go, counts it as sent and returns how long it waited;
+        raises BudgetExhausted once the run's budget is spent."""
+        waited = 0.0
+        while True:
+            with self._state() as state:
+                if state.sent >= self.request_budget:
+                    raise BudgetExhausted(
+                        f"the request budget of {self.request_budget} requests is spent"
+                    )
+                now = self._clock()
+                ready_at = self._ready_at(state, now)
+                if ready_at <= now:
+                    state.sent += 1
+                    if self.rate:
+                        state.recent = [*state.recent, now][-max(self._per_window, 1) :]
+                    return waited
+            nap = min(ready_at - now, LONGEST_NAP_SECONDS)
+            self._sleep(nap)
+            waited += nap
+
+    def _ready_at(self, state: PaceState, now: float) -> float:
+        ready = max(now, state.hold_until)
+        if self.rate and state.recent:
+            ready = max(ready, state.recent[-1] + 1.0 / self.rate)
+        if self._per_window and len(state.recent) >= self._per_window:
+            ready = max(ready, state.recent[-self._per_window] + WINDOW_SECONDS)
+        return ready
 
     def hold(self, seconds: float) -> None:
         """The target asked the client to wait `seconds` (Retry-After, or a back-off): no
         request of the run is sent before then."""
         with self._state() as state:
-            until = time.monotonic() + seconds
-            if until > state.hold_until:
-                state.seconds_held += until - max(state.hold_until, time.monotonic())
-                state.hold_until = until
+            state.hold_until = max(state.hold_until, self._clock() + seconds)
 
     def totals(self) -> PaceState:
         """The run's totals so far (every process of it, when shared)."""
         with self._state() as state:
-            return PaceState(state.sent, state.last_send, state.hold_until, state.seconds_held)
+            return PaceState(state.sent, state.hold_until, list(state.recent))
 
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        """Stops sharing; a request paced after this counts in this process only."""
+        with self._lock:
+            fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
 
     @contextlib.contextmanager
     def _state(self) -> Iterator[PaceState]:
@@ -120,13 +132,22 @@ class Pacer:
                 return
             fcntl.flock(self._fd, fcntl.LOCK_EX)
             try:
-                raw = os.pread(self._fd, _LAYOUT.size, 0)
-                state = PaceState(*_LAYOUT.unpack(raw)) if len(raw) == _LAYOUT.size else PaceState()
+                state = _read(self._fd)
                 yield state
-                os.pwrite(
-                    self._fd,
-                    _LAYOUT.pack(state.sent, state.last_send, state.hold_until, state.seconds_held),
-                    0,
-                )
+                _write(self._fd, state)
             finally:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+
+def _read(fd: int) -> PaceState:
+    raw = os.pread(fd, 1 << 20, 0)
+    try:
+        return PaceState(**json.loads(raw)) if raw else PaceState()
+    except (ValueError, TypeError):
+        return PaceState()  # unreadable: start over rather than stop the run
+
+
+def _write(fd: int, state: PaceState) -> None:
+    data = json.dumps(asdict(state)).encode()
+    os.pwrite(fd, data, 0)
+    os.ftruncate(fd, len(data))
