@@ -24,7 +24,7 @@ from positions_harness.config.targets import parse_target, parse_workers
 from positions_harness.errors import BudgetExhausted, ConfigError
 from positions_harness.property.shards import WHOLE, Shard, plan_shards
 from positions_harness.run.concurrency import MAX_WORKERS, choose
-from positions_harness.transport.pacing import WINDOW_SECONDS, Pacer
+from positions_harness.transport.pacing import QUIET_SECONDS, WINDOW_SECONDS, Pacer
 from positions_reference import create_app
 
 from .support.harness_run import run_harness
@@ -124,6 +124,39 @@ def test_a_hold_that_comes_while_a_request_waits_for_its_turn_holds_it_too(tmp_p
     started = clock.now
     waiting.wait_for_turn()
     assert clock.now >= started + 20
+
+
+def test_in_a_quiet_spell_no_process_writes_but_every_process_may_read(tmp_path):
+    (reader, writer), clock = processes(tmp_path)
+    with reader.quiet():
+        started = clock.now
+        assert writer.wait_for_turn() == 0  # a read goes at once
+        writer.wait_for_turn(write=True)  # a write waits until the spell lapses
+        assert clock.now >= started + QUIET_SECONDS
+    writer.write_answered()
+
+
+def test_a_write_goes_at_once_when_the_quiet_spell_is_over(tmp_path):
+    (reader, writer), _ = processes(tmp_path)
+    with reader.quiet():
+        pass
+    assert writer.wait_for_turn(write=True) == 0
+
+
+def test_a_quiet_spell_starts_once_the_writes_in_flight_are_answered(tmp_path):
+    (reader, writer), clock = processes(tmp_path)
+    writer.wait_for_turn(write=True)  # sent, not answered yet
+    naps = []
+
+    def nap(seconds: float) -> None:
+        naps.append(seconds)
+        writer.write_answered()  # the answer comes while the reader waits
+        clock.sleep(seconds)
+
+    reader._sleep = nap
+    with reader.quiet():
+        assert reader.totals().writes_in_flight == 0
+    assert naps
 
 
 def test_without_a_shared_file_the_pace_is_this_process_alone():

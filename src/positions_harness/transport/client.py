@@ -23,6 +23,7 @@ from .safety import SafetyPolicy, is_collection, position_id_of
 from .transcript import Exchange, Transcript, current_test
 
 MAX_CONSECUTIVE_TRANSPORT_FAILURES = 3
+WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})  # they wait out a quiet spell
 READ_LAG_PAUSE_SECONDS = 0.25
 
 
@@ -117,12 +118,17 @@ class GraphClient:
         sent: Any,
     ) -> requests.Response:
         attempt = 1
+        write = method.upper() in WRITES
         while True:
             self._refuse_when_no_longer_answering()
-            self._pace()  # waiting for its turn, a request is still interruptible
-            with interrupts.deferred():  # an interrupt never separates a create from the ledger
-                response = self._send_once(method, url, body, headers, attempt)
-                self._track_positions(method, bare_path, response, sent)
+            self._pace(write)  # waiting for its turn, a request is still interruptible
+            try:
+                with interrupts.deferred():  # an interrupt never parts a create from the ledger
+                    response = self._send_once(method, url, body, headers, attempt)
+                    self._track_positions(method, bare_path, response, sent)
+            finally:
+                if write:
+                    self.pacer.write_answered()
             if response.status_code not in RETRYABLE:
                 return response
             if attempt > self.limits.max_retries:
@@ -185,8 +191,8 @@ class GraphClient:
         self.pacer.close()
 
     # ------------------------------------------------------------------ internals
-    def _pace(self) -> None:
-        self.pacer.wait_for_turn()  # raises BudgetExhausted once the run's budget is spent
+    def _pace(self, write: bool) -> None:
+        self.pacer.wait_for_turn(write)  # raises BudgetExhausted once the budget is spent
         with self._lock:
             self._requests_sent += 1
 
@@ -200,8 +206,7 @@ class GraphClient:
 
     @property
     def _transport_failures(self) -> int:
-        """Requests in a row this thread sent that got no HTTP answer (a thread of its own,
-        e.g. one deleting in the background, does not make the running test give up)."""
+        """Requests in a row this thread sent that got no HTTP answer (per thread)."""
         return getattr(self._per_thread, "transport_failures", 0)
 
     @_transport_failures.setter

@@ -39,6 +39,10 @@ from ..errors import BudgetExhausted
 PACING_FILE_ENV = "POSITIONS_PACING_FILE"
 WINDOW_SECONDS = 1.05
 LONGEST_NAP_SECONDS = 0.25  # how long a waiting request sleeps before it asks again
+# A quiet spell (see `quiet`) lasts at most this long, even if its holder never ends it (a
+# process killed in the middle), and waits at most QUIET_WAIT_SECONDS for writes in flight.
+QUIET_SECONDS = 30.0
+QUIET_WAIT_SECONDS = 10.0
 
 
 @dataclass
@@ -48,6 +52,8 @@ class PaceState:
     sent: int = 0  # requests sent by the run
     hold_until: float = 0.0  # no request before this moment (a Retry-After)
     recent: list[float] = field(default_factory=list)  # the last sends' moments, oldest first
+    quiet_until: float = 0.0  # no write (create, update, delete) before this moment
+    writes_in_flight: int = 0  # writes sent and not yet answered
 
 
 class Pacer:
@@ -77,9 +83,10 @@ class Pacer:
         shared = os.environ.get(PACING_FILE_ENV)
         return cls(request_budget, rate_limit_per_second, Path(shared) if shared else None)
 
-    def wait_for_turn(self) -> float:
+    def wait_for_turn(self, write: bool = False) -> float:
         """Waits until this request may go, counts it as sent and returns how long it waited;
-        raises BudgetExhausted once the run's budget is spent."""
+        raises BudgetExhausted once the run's budget is spent. A `write` (a create, update or
+        delete) also waits out a quiet spell, and must be ended with `write_answered()`."""
         waited = 0.0
         while True:
             with self._state() as state:
@@ -89,8 +96,11 @@ class Pacer:
                     )
                 now = self._clock()
                 ready_at = self._ready_at(state, now)
+                if write:
+                    ready_at = max(ready_at, state.quiet_until)
                 if ready_at <= now:
                     state.sent += 1
+                    state.writes_in_flight += 1 if write else 0
                     if self.rate:
                         state.recent = [*state.recent, now][-max(self._per_window, 1) :]
                     return waited
@@ -106,6 +116,31 @@ class Pacer:
             ready = max(ready, state.recent[-self._per_window] + WINDOW_SECONDS)
         return ready
 
+    def write_answered(self) -> None:
+        with self._state() as state:
+            state.writes_in_flight = max(0, state.writes_in_flight - 1)
+
+    @contextlib.contextmanager
+    def quiet(self) -> Iterator[None]:
+        """A spell in which no process of the run creates, updates or deletes: for reading a
+        list that must not change under the reader (a list paged by offset skips items that
+        shift between two page reads; the newest position is only the newest while no other
+        worker creates). It starts once the writes in flight are answered."""
+        with self._state() as state:
+            state.quiet_until = max(state.quiet_until, self._clock() + QUIET_SECONDS)
+        try:
+            waited = 0.0
+            while waited < QUIET_WAIT_SECONDS:
+                with self._state() as state:
+                    if state.writes_in_flight == 0:
+                        break
+                self._sleep(LONGEST_NAP_SECONDS / 5)
+                waited += LONGEST_NAP_SECONDS / 5
+            yield
+        finally:
+            with self._state() as state:
+                state.quiet_until = min(state.quiet_until, self._clock())
+
     def hold(self, seconds: float) -> None:
         """The target asked the client to wait `seconds` (Retry-After, or a back-off): no
         request of the run is sent before then."""
@@ -115,7 +150,7 @@ class Pacer:
     def totals(self) -> PaceState:
         """The run's totals so far (every process of it, when shared)."""
         with self._state() as state:
-            return PaceState(state.sent, state.hold_until, list(state.recent))
+            return PaceState(**asdict(state))
 
     def close(self) -> None:
         """Stops sharing; a request paced after this counts in this process only."""
