@@ -262,8 +262,10 @@ def print_requests(runs: dict[tuple[float, str], dict[str, Row]]) -> None:
     for key in ROWS:
         labels = [rows[key].label for rows in runs.values() if key in rows]
         if labels:
+            # The st row's label names its workers, which differ by column: say "N" instead.
+            label = re.sub(r"--workers \d+", "--workers N", labels[0])
             cells = [str(rows[key].requests) if key in rows else "-" for rows in runs.values()]
-            print(f"  {labels[0]:<26}" + "".join(f"{cell:>16}" for cell in cells))
+            print(f"  {label:<26}" + "".join(f"{cell:>16}" for cell in cells))
 
 
 def main() -> None:
