@@ -26,8 +26,9 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 try:
     import fcntl
@@ -150,7 +151,7 @@ class Pacer:
     def totals(self) -> PaceState:
         """The run's totals so far (every process of it, when shared)."""
         with self._state() as state:
-            return PaceState(**asdict(state))
+            return PaceState(**_fields(state))
 
     def close(self) -> None:
         """Stops sharing; a request paced after this counts in this process only."""
@@ -183,6 +184,17 @@ def _read(fd: int) -> PaceState:
 
 
 def _write(fd: int, state: PaceState) -> None:
-    data = json.dumps(asdict(state)).encode()
+    data = json.dumps(_fields(state)).encode()
     os.pwrite(fd, data, 0)
     os.ftruncate(fd, len(data))
+
+
+def _fields(state: PaceState) -> dict[str, Any]:
+    # dataclasses.asdict deep-copies field by field: a third of a second per run here.
+    return {
+        "sent": state.sent,
+        "hold_until": state.hold_until,
+        "recent": list(state.recent),
+        "quiet_until": state.quiet_until,
+        "writes_in_flight": state.writes_in_flight,
+    }
