@@ -35,6 +35,7 @@ PREFLIGHT_DONE_ENV = "POSITIONS_PREFLIGHT_DONE"
 
 
 def preflight_result(base_url: str, user: TargetUser) -> str:
+    """What the run's preflight found, for PREFLIGHT_DONE_ENV (no secret: URL, id, UPN)."""
     return json.dumps({"base_url": base_url, "id": user.id, "upn": user.upn})
 
 
