@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..transport.client import GraphClient
-from ..transport.tidier import delete_owned
+from ..transport.tidier import created_since, delete_owned
 
 
 def owned_ids(client: GraphClient) -> frozenset[str]:
@@ -26,7 +26,5 @@ def delete_created_since(client: GraphClient, before: Iterable[str]) -> None:
     Raises BudgetExhausted like any request (the caller decides what that means); a transport
     error or a refusal leaves the position to the end-of-run cleanup.
     """
-    kept = set(before)
-    for entry in client.ledger.entries():
-        if entry.position_id not in kept:
-            delete_owned(client, entry.position_id)
+    for position_id in created_since(client, before):
+        delete_owned(client, position_id)

@@ -23,6 +23,12 @@ PUT_TIMEOUT_SECONDS = 1.0
 FINISH_SECONDS = 60.0
 
 
+def created_since(client: GraphClient, before: Iterable[str]) -> list[str]:
+    """The positions the ledger gained since `before` was taken."""
+    kept = set(before)
+    return [e.position_id for e in client.ledger.entries() if e.position_id not in kept]
+
+
 def delete_owned(client: GraphClient, position_id: str) -> None:
     """Deletes one position of the ledger now (nothing when the ledger no longer has it)."""
     entry = next((e for e in client.ledger.entries() if e.position_id == position_id), None)
@@ -51,10 +57,8 @@ class BackgroundTidier:
 
     def delete_created_since(self, before: Iterable[str]) -> None:
         """Deletes, in the background, every position the ledger gained since `before`."""
-        kept = set(before)
-        for entry in self._client.ledger.entries():
-            if entry.position_id not in kept:
-                self._put(entry.position_id)
+        for position_id in created_since(self._client, before):
+            self._put(position_id)
 
     def finish(self, timeout: float = FINISH_SECONDS) -> None:
         """Waits up to `timeout` for the deletes asked for, then stops the thread (what it did
