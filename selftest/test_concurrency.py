@@ -336,4 +336,4 @@ def test_every_workers_positions_are_deleted_after_ctrl_c_however_slow_the_clean
     assert result.exit_code == 4, result.output[-3000:]
     assert result.verdict == "incomplete", result.output[-3000:]
     assert result.positions_left == 0, result.output[-3000:]
-    assert "Traceback (most recent call last)" not in result.output
+    assert "Traceback (most recent call last)" not in result.output, result.output[-4000:]

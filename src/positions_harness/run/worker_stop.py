@@ -58,6 +58,21 @@ def pytest_configure(config: pytest.Config) -> None:
         (folder / f"{WORKER_NOTE}{os.getpid()}").touch()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: Any) -> Any:
+    """In a worker, a signal between two tests stops it before the next one (raised inside a
+    test, where pytest ends the session and its cleanup runs), not in xdist's loop."""
+    if not hasattr(item.config, "workerinput"):
+        return (yield)
+    if interrupts.received() is not None:
+        raise KeyboardInterrupt("interrupted between two tests")
+    interrupts.set_between_tests(False)
+    try:
+        return (yield)
+    finally:
+        interrupts.set_between_tests(True)
+
+
 class GentleStop:
     """Installed in the xdist controller only (where the `dsession` plugin is)."""
 

@@ -24,6 +24,9 @@ class _State:
     # pytest-xdist controller) asks its workers to stop, and waits for their cleanup.
     on_first: Callable[[], None] | None = None
     first_at = 0.0  # when the first signal came (time.monotonic)
+    # An xdist worker between two tests: there KeyboardInterrupt would kill the worker in
+    # xdist's own loop, so the signal is only noted and the next test does not start.
+    between_tests = False
 
 
 _state = _State()
@@ -39,6 +42,8 @@ def _handle(signum: int, frame: Any) -> None:
     first = _state.received is None
     if first:
         _state.received, _state.first_at = signum, time.monotonic()
+        if _state.between_tests:
+            return
         if _state.on_first is not None:
             _state.on_first()
             return
@@ -54,6 +59,7 @@ def _handle(signum: int, frame: Any) -> None:
 def install() -> None:
     """Routes SIGINT and SIGTERM through the deferring handler (main thread only)."""
     _state.on_first = None  # a new run interrupts at the first signal unless told otherwise
+    _state.between_tests = False
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, _handle)
         signal.signal(signal.SIGTERM, _handle)
@@ -63,6 +69,10 @@ def stop_gently_on_first_signal(stop: Callable[[], None]) -> None:
     """The first SIGINT/SIGTERM calls `stop` instead of raising KeyboardInterrupt; a second one
     still interrupts at once."""
     _state.on_first = stop
+
+
+def set_between_tests(between: bool) -> None:
+    _state.between_tests = between
 
 
 def received() -> int | None:
