@@ -337,3 +337,8 @@ def test_every_workers_positions_are_deleted_after_ctrl_c_however_slow_the_clean
     assert result.verdict == "incomplete", result.output[-3000:]
     assert result.positions_left == 0, result.output[-3000:]
     assert "Traceback (most recent call last)" not in result.output, result.output[-4000:]
+    # A worker's KeyboardInterrupt ends its test, not the worker: xdist would take the worker
+    # for crashed and start a new one, which runs more tests (and creates more positions).
+    assert "crashed" not in result.output, result.output[-4000:]
+    # Each worker may finish the create it had in flight; none starts another.
+    assert result.creates_after_signal <= 3, result.output[-4000:]

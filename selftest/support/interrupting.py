@@ -53,9 +53,11 @@ class SlowOnDemand:
         self.app = app
         self.seconds = seconds
         self.slow = threading.Event()
+        self.creates_after_signal = 0
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         if self.slow.is_set():
+            self.creates_after_signal += environ.get("REQUEST_METHOD") == "POST"
             time.sleep(self.seconds)
         return self.app(environ, start_response)
 
@@ -69,6 +71,7 @@ class Interrupted:
     verdict: str | None
     positions_left: int
     output: str
+    creates_after_signal: int = 0
 
     @property
     def as_promised(self) -> bool:
@@ -121,7 +124,7 @@ def interrupt_run(
         server.stop()
     reports = sorted(reports_root.glob("*/*/conformance.json"))
     verdict = json.loads(reports[-1].read_text())["verdict"] if reports else None
-    return Interrupted(process.returncode, verdict, left, output)
+    return Interrupted(process.returncode, verdict, left, output, app.creates_after_signal)
 
 
 def _signal_at(

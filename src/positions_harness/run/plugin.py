@@ -21,12 +21,22 @@ from .findings import NOT_CLAIMED
 from .options import harness_config
 from .recorder import RequirementRecorder
 from .stash_keys import results_key
+from .worker_stop import STOPPED_BY_SIGNAL
+
+# A KeyboardInterrupt that a signal raised inside a gc callback is printed by Python as
+# "Exception ignored" and, by pytest, as a warning with its traceback. The interrupt is not
+# lost (interrupts.received, the client's check before each request of a test), so its
+# traceback is noise in the output of a clean Ctrl-C.
+SWALLOWED_INTERRUPT = (
+    "ignore:(?s)Exception ignored.*KeyboardInterrupt:pytest.PytestUnraisableExceptionWarning"
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # SIGTERM ends the run like Ctrl-C, and neither cuts a request in half: session fixtures
     # still tear down, so the cleanup runs and finds every position the run created.
     interrupts.install()
+    config.addinivalue_line("filterwarnings", SWALLOWED_INTERRUPT)
     config.addinivalue_line(
         "markers",
         f"{MARKER}(*ids): requirement ids from openapi/requirements.yaml this test checks",
@@ -93,17 +103,19 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     way swallowed its KeyboardInterrupt; cleanup and the (incomplete) report still follow."""
     result = yield
     if interrupts.received() is not None:
-        item.session.shouldstop = "interrupted by a signal"
+        item.session.shouldstop = STOPPED_BY_SIGNAL
     return result
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> Any:
-    """pytest's terminal reporter formats the interrupted traceback, and crashes (TypeError on a
+    """pytest's terminal reporter formats the interrupted traceback, and fails (TypeError on a
     frame without a line number) when the signal lands inside some generated code; that turned
     a clean Ctrl-C into an internal error with a traceback and exit 1. The interrupt is reported
-    by the run's own sentence and its incomplete report, so a failure to format it is dropped."""
+    by the run's own sentence and its incomplete report, so such a traceback is cut to its
+    first frame, which formats."""
     try:
-        return (yield)
+        excinfo.getrepr(funcargs=True)
     except TypeError:
-        return None
+        excinfo.traceback = excinfo.traceback[:1]
+    return (yield)

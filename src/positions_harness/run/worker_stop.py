@@ -1,5 +1,6 @@
-"""Ctrl-C and SIGTERM in a run with pytest-xdist workers: the controller stops handing out
-tests and waits for every worker to clean up, instead of tearing them down at once.
+"""Ctrl-C and SIGTERM in the middle of a test, and in a run with pytest-xdist workers: the
+controller stops handing out tests and waits for every worker to clean up, instead of tearing
+them down at once.
 
 The controller runs no test and sends no request. Raising KeyboardInterrupt in it at the first
 signal would end its session straight away, and xdist would then stop its workers within
@@ -17,14 +18,17 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+from collections.abc import Generator
 from typing import Any
 
 import pytest
 
+from ..contract.requirement_marker import is_suite_item
 from ..transport import interrupts
 from .shared_pace import run_folder
 
 DSESSION = "dsession"  # the name pytest-xdist registers its controller plugin under
+STOPPED_BY_SIGNAL = "interrupted by a signal"
 REASON = "interrupted: the workers finish their tests and clean up (a second Ctrl-C: at once)"
 WORKER_NOTE = "worker-"  # a file per worker in the run's folder, named by its process id
 
@@ -51,26 +55,60 @@ def _stop(dsession: Any) -> None:
     _pass_on_to_workers()
 
 
+@pytest.hookimpl(trylast=True)  # after interrupts.install() (run/plugin.py)
 def pytest_configure(config: pytest.Config) -> None:
-    """A worker leaves its process id where the controller can find it."""
+    """A worker leaves its process id where the controller can find it, and takes a signal
+    outside its tests' setup and call for a note (see `_interrupt_ends_only_the_test`)."""
+    if not _in_worker(config):
+        return
+    interrupts.set_only_noting(True)
     folder = run_folder()
-    if hasattr(config, "workerinput") and folder is not None and folder.is_dir():
+    if folder is not None and folder.is_dir():
         (folder / f"{WORKER_NOTE}{os.getpid()}").touch()
 
 
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem: Any) -> Any:
-    """In a worker, a signal between two tests stops it before the next one (raised inside a
-    test, where pytest ends the session and its cleanup runs), not in xdist's loop."""
-    if not hasattr(item.config, "workerinput"):
+def _in_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _interrupt_ends_only_the_test(item: pytest.Item) -> Generator[None, Any, Any]:
+    """Setup and call are the test's own phases: after a signal the client sends none of their
+    requests, even if the KeyboardInterrupt got lost on its way (interrupts.test_phase).
+
+    In an xdist worker, KeyboardInterrupt must end a test, never the worker: raised anywhere
+    else it ends the worker's session with exit status 2, which xdist takes for a crash, and
+    replaces the worker with a new one that runs more tests. So a worker raises it only inside
+    a test's setup or call, which then end skipped as interrupted (their requirements stay
+    undecided); elsewhere the signal is noted, and the next setup or call does not start. The
+    test's teardown and the session's cleanup run in full, and the worker stops after the test.
+    """
+    if not is_suite_item(item):  # e.g. the project's own selftests
         return (yield)
-    if interrupts.received() is not None:
-        raise KeyboardInterrupt("interrupted between two tests")
-    interrupts.set_between_tests(False)
+    if not _in_worker(item.config):
+        with interrupts.test_phase():
+            return (yield)
+    interrupts.set_only_noting(False)
     try:
-        return (yield)
+        if interrupts.received() is not None:
+            pytest.skip(STOPPED_BY_SIGNAL)
+        with interrupts.test_phase():
+            return (yield)
+    except KeyboardInterrupt:
+        pytest.skip(STOPPED_BY_SIGNAL)
     finally:
-        interrupts.set_between_tests(True)
+        interrupts.set_only_noting(True)
+        if interrupts.received() is not None:
+            item.session.shouldstop = STOPPED_BY_SIGNAL
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Any:
+    return (yield from _interrupt_ends_only_the_test(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    return (yield from _interrupt_ends_only_the_test(item))
 
 
 class GentleStop:

@@ -24,9 +24,13 @@ class _State:
     # pytest-xdist controller) asks its workers to stop, and waits for their cleanup.
     on_first: Callable[[], None] | None = None
     first_at = 0.0  # when the first signal came (time.monotonic)
-    # An xdist worker between two tests: there KeyboardInterrupt would kill the worker in
-    # xdist's own loop, so the signal is only noted and the next test does not start.
-    between_tests = False
+    # An xdist worker outside a test's setup and call: KeyboardInterrupt raised there (in
+    # xdist's loop, while a report is sent) would end the worker as if it had crashed, so the
+    # signal is only noted, and the worker's next test phase does not start.
+    only_noting = False
+    # Inside a test's setup or call (not its teardown, not the session's cleanup): after a
+    # signal, the client sends no more of the test's requests.
+    in_test = False
 
 
 _state = _State()
@@ -42,8 +46,9 @@ def _handle(signum: int, frame: Any) -> None:
     first = _state.received is None
     if first:
         _state.received, _state.first_at = signum, time.monotonic()
-        if _state.between_tests:
-            return
+    if _state.only_noting:
+        return
+    if first:
         if _state.on_first is not None:
             _state.on_first()
             return
@@ -59,7 +64,7 @@ def _handle(signum: int, frame: Any) -> None:
 def install() -> None:
     """Routes SIGINT and SIGTERM through the deferring handler (main thread only)."""
     _state.on_first = None  # a new run interrupts at the first signal unless told otherwise
-    _state.between_tests = False
+    _state.only_noting = False
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, _handle)
         signal.signal(signal.SIGTERM, _handle)
@@ -71,8 +76,29 @@ def stop_gently_on_first_signal(stop: Callable[[], None]) -> None:
     _state.on_first = stop
 
 
-def set_between_tests(between: bool) -> None:
-    _state.between_tests = between
+def set_only_noting(only_noting: bool) -> None:
+    """While set, a signal is only noted (`received`), never raised."""
+    _state.only_noting = only_noting
+
+
+@contextmanager
+def test_phase() -> Iterator[None]:
+    """Marks a test's setup or call: requests sent in it are the test's, not cleanup."""
+    before, _state.in_test = _state.in_test, True
+    try:
+        yield
+    finally:
+        _state.in_test = before
+
+
+def stop_test_if_interrupted() -> None:
+    """Raises KeyboardInterrupt before a test's next request once a signal came, even when the
+    first KeyboardInterrupt was swallowed on its way (a gc callback, a library's `except`);
+    cleanup requests still go."""
+    if _state.received is None or not _state.in_test or _state.depth > 0:
+        return
+    if threading.current_thread() is threading.main_thread():  # not the background deletes
+        raise KeyboardInterrupt(f"signal {_state.received}")
 
 
 def received() -> int | None:

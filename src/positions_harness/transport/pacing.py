@@ -36,6 +36,7 @@ except ImportError:  # pragma: no cover - Windows: the state is shared within a 
     fcntl = None  # type: ignore[assignment]
 
 from ..errors import BudgetExhausted
+from . import interrupts
 
 PACING_FILE_ENV = "POSITIONS_PACING_FILE"
 WINDOW_SECONDS = 1.05
@@ -90,6 +91,7 @@ class Pacer:
         delete) also waits out a quiet spell, and must be ended with `write_answered()`."""
         waited = 0.0
         while True:
+            interrupts.stop_test_if_interrupted()  # also when its KeyboardInterrupt was lost
             with self._state() as state:
                 if state.sent >= self.request_budget:
                     raise BudgetExhausted(
