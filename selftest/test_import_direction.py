@@ -21,6 +21,7 @@ ROOT_MODULES = {
     "errors": set(),
     "locations": set(),
     "versions": set(),
+    "yaml_files": set(),
     "__main__": {"cli"},
     "cli": {"*"},
 }

@@ -19,9 +19,10 @@ from positions_harness.checks.positions_api import (
     PositionsApi,
     TargetUser,
 )
-from positions_harness.config.profiles import PropertyProfile, property_profile
+from positions_harness.config.profiles import PropertyProfile
 from positions_harness.contract.spec import load_contract
 from positions_harness.errors import BudgetExhausted
+from positions_harness.property import shards as sharding
 from positions_harness.property.addressing import (
     addressed_contract,
     create_position,
@@ -38,7 +39,7 @@ from positions_harness.property.shards import WHOLE, Shard, pinned_values, plan_
 from positions_harness.property.spent_budget import StopOnSpentBudget
 from positions_harness.property.time_budget import RunBudget
 from positions_harness.run.limits_of_run import record_limit
-from positions_harness.run.options import harness_config, property_shard_count
+from positions_harness.run.options import harness_config, profile_of, property_shard_count
 from positions_harness.run.terminal import say_now
 from positions_harness.transport.client import GraphClient
 from positions_harness.transport.tidier import BackgroundTidier, delete_owned
@@ -50,8 +51,7 @@ PROGRESS_SECONDS_ENV = "PROGRESS_SECONDS"
 
 @pytest.fixture(scope="session")
 def profile(request: pytest.FixtureRequest) -> PropertyProfile:
-    config = harness_config(request.config)
-    return property_profile(config.profile, config.target.property_overrides)
+    return profile_of(request.config)
 
 
 @pytest.fixture(scope="session")
@@ -62,18 +62,13 @@ def seed(request: pytest.FixtureRequest, profile: PropertyProfile) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
 
 
-# The share of the workers each property test is split across (default: all of them), as a
-# whole or per group of its operations by method. Every shard generates all the cases of its
-# operations and sends only its own, so a test that sends few requests is split less, and the
-# heavy test is split by operation first. The shares follow the requests each operation sends
-# on the default profile (make bench: POST and PATCH about 420 each, the GETs a dozen; the
-# /users forms and $select about 70 each).
-SHARE_OF_WORKERS: dict[str, float | dict[str, float]] = {
-    "test_generated_requests_to_me_are_answered_as_the_contract_says": {
-        "POST": 0.45,
-        "PATCH": 0.45,
-        "GET": 0.0,
-    },
+# The share of the workers each property test is split across (default: all), as a whole or
+# per group of its operations by method, or as the profile decides (see shards.py). Every shard
+# generates all the cases of its operations and sends its own, so a test that sends few is split
+# less (make bench, default profile: the /users forms and $select about 70 requests each).
+SHARE_OF_WORKERS: dict[str, float | Callable[[PropertyProfile, int], sharding.Share]] = {
+    "test_generated_requests_to_me_are_answered_as_the_contract_says": sharding.me_shares,
+    "test_create_get_update_delete_sequences_hold_together": sharding.scenario_share,
     "test_generated_requests_to_a_user_by_id_are_answered_as_the_contract_says": 0.15,
     "test_generated_requests_to_a_user_by_upn_are_answered_as_the_contract_says": 0.15,
     "test_generated_selects_are_answered_as_the_contract_says": 0.15,
@@ -90,6 +85,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     property/shards.py), so that the workers share its cases."""
     workers = property_shard_count(metafunc.config)
     share = SHARE_OF_WORKERS.get(metafunc.definition.originalname, 1.0)
+    if callable(share):
+        share = share(profile_of(metafunc.config), workers)
     shards = plan_shards(workers, share)
     if len(shards) > 1 and "property_shard" in metafunc.fixturenames:
         metafunc.parametrize("property_shard", shards, ids=[s.label for s in shards])
@@ -103,8 +100,7 @@ def property_shard() -> Shard:
 
 @pytest.fixture(scope="session")
 def run_budget(request: pytest.FixtureRequest, profile: PropertyProfile) -> Iterator[RunBudget]:
-    # With shards on several workers the stateful scenarios run beside the single requests,
-    # not after them, so the single requests need not leave them a share of the budget.
+    # With shards on several workers the scenarios run beside the single requests, not after.
     alongside = property_shard_count(request.config) > 1
     budget = RunBudget(profile.time_budget_seconds, sequences_alongside=alongside)
     yield budget

@@ -13,6 +13,7 @@ from ..contract.catalogue import load_catalogue
 from ..errors import ConfigError
 from ..locations import TARGETS_DIR
 from ..transport.limits import Limits
+from ..yaml_files import load_yaml
 from .profiles import parse_overrides
 
 # Features a target may leave unclaimed; requirements name them in their `feature` field.
@@ -190,7 +191,7 @@ def load_target(name_or_path: str) -> TargetProfile:
             f"use one of {available} or a path to a .yaml file."
         )
     try:
-        data = yaml.safe_load(candidate.read_text(encoding="utf-8"))
+        data = load_yaml(candidate.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark else ""

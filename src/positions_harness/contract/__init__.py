@@ -2,5 +2,5 @@
 catalogue, the date-time forms they use, the requirement marker, and which tests cover which
 requirement.
 
-May import: `errors`, `locations`. Nothing else of the harness.
+May import: `errors`, `locations`, `yaml_files`. Nothing else of the harness.
 """

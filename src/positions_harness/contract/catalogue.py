@@ -12,6 +12,7 @@ import yaml
 
 from ..errors import ConfigError
 from ..locations import REQUIREMENTS_PATH
+from ..yaml_files import load_yaml
 
 LEVELS = ("MUST", "SHOULD")
 ID_PATTERN = re.compile(r"^POS-[A-Z]+-\d{3}$")
@@ -119,7 +120,7 @@ def parse_catalogue(data: Any, origin: str = "requirements.yaml") -> Catalogue:
 @cache
 def load_catalogue(path: Path = REQUIREMENTS_PATH) -> Catalogue:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"Cannot read the requirement catalogue {path}: {exc}.") from None
     return parse_catalogue(data, origin=path.name)

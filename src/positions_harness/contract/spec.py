@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from ..locations import SPEC_PATH
+from ..yaml_files import load_yaml
 from .instants import DATE, parse_rfc3339
 
 SPEC_URI = "urn:graph-positions:openapi"
@@ -185,4 +185,4 @@ class Contract:
 
 @cache
 def load_contract(path: Path = SPEC_PATH) -> Contract:
-    return Contract(yaml.safe_load(path.read_text(encoding="utf-8")), path)
+    return Contract(load_yaml(path.read_text(encoding="utf-8")), path)

@@ -2,5 +2,5 @@
 requests go through the harness client, which requirement a failed Schemathesis check breaks,
 the stateful sequences over the OpenAPI links, and the time budget.
 
-May import: `checks`, `contract`, `transport`, `config`, `errors`, `locations`.
+May import: `checks`, `contract`, `transport`, `config`, `errors`, `locations`, `yaml_files`.
 """

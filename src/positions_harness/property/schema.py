@@ -12,7 +12,6 @@ import functools
 from typing import Any
 
 import schemathesis
-import yaml
 from schemathesis import BaseSchema, Case, Response
 from schemathesis.core import NotSet
 from schemathesis.core.failures import AcceptedNegativeData, Failure, ServerError
@@ -24,6 +23,7 @@ from ..checks.allowances import GONE_AFTER_DELETE, INVALID_INPUT, UNDEFINED_METH
 from ..config.profiles import PropertyProfile
 from ..locations import SPEC_PATH
 from ..transport.client import GraphClient
+from ..yaml_files import load_yaml
 from .client_transport import bind_to_client
 from .doc_invalidity import NO_BODY, REQUEST_SCHEMAS, doc_invalidity
 from .judge import CHECK_OUTCOMES
@@ -54,6 +54,13 @@ COVERAGE_SCOPES: dict[str, list[dict[str, Any]]] = {
     "me": [{"include-path-regex": "^/users/", **NO_COVERAGE}],
     "all": [],
 }
+# The methods of the /me operations each scope walks (the shards of the /me test are planned
+# by them: shards.me_shares).
+WALKED_ON_ME: dict[str, frozenset[str]] = {
+    "create-invalid": frozenset({"POST"}),
+    "me": frozenset({"GET", "POST", "PATCH", "DELETE"}),
+    "all": frozenset({"GET", "POST", "PATCH", "DELETE"}),
+}
 
 
 def operation_methods(document: dict[str, Any]) -> set[str]:
@@ -71,7 +78,7 @@ def _raw_contract(query_options: frozenset[str] = frozenset()) -> dict[str, Any]
     """The contract as Schemathesis reads it, with the reads' query parameters cut down to
     `query_options` (a test that sends options names their requirements in its marker, so it
     can be skipped as a whole when the target does not claim the feature)."""
-    document = copy.deepcopy(yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8")))
+    document = copy.deepcopy(load_yaml(SPEC_PATH.read_text(encoding="utf-8")))
     components = document["components"]["parameters"]
 
     def kept(parameter: dict[str, Any]) -> bool:

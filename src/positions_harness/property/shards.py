@@ -27,6 +27,9 @@ from schemathesis import Case
 from schemathesis.core import NotSet
 from schemathesis.generation.meta import TestPhase
 
+from ..config.profiles import PropertyProfile
+from .schema import WALKED_ON_ME
+
 PINNED = "<pinned>"
 PER_RUN_HEADERS = frozenset({"x-schemathesis-testcaseid"})
 
@@ -79,7 +82,10 @@ def pinned_values(parameters: Mapping[str, Any]) -> dict[str, Any]:
     return {name: parameters[name] for name in PINNED_PARAMETERS if name in parameters}
 
 
-def plan_shards(workers: int, shares: Mapping[str, float] | float) -> list[Shard]:
+Share = Mapping[str, float] | float  # of the workers: for a test, or per group of its methods
+
+
+def plan_shards(workers: int, shares: Share) -> list[Shard]:
     """The shards of one property test on `workers` workers. `shares` is the share of the
     workers the test may take (a number), or that share per group of operations by method
     ({"POST": 0.5, "PATCH": 0.5, "GET": 0}): a group's shards generate only its operations'
@@ -95,6 +101,34 @@ def plan_shards(workers: int, shares: Mapping[str, float] | float) -> list[Shard
         group = tuple(methods.split())
         shards += [Shard(index, count, group) for index in range(count)]
     return shards
+
+
+# Requests the coverage walk sends for an operation of /me that takes a body (make bench,
+# default profile: about 420 each for POST and PATCH); reads and deletes are walked in a few.
+COVERAGE_WALK_REQUESTS = 420
+ME_TEST_SHARE = 0.9  # of the workers, for the creates and updates of the /me test together
+
+
+def scenario_share(profile: PropertyProfile, workers: int) -> float:
+    """The stateful test takes no more shards than the profile has scenarios: a shard without
+    one would only build its state machine (a second of CPU on each worker)."""
+    return min(1.0, profile.stateful_scenarios / max(1, workers))
+
+
+def me_shares(profile: PropertyProfile, workers: int) -> dict[str, float]:
+    """The share of the workers each method group of the /me test takes, in proportion to the
+    requests it is expected to send on `profile`: the quick profile walks the create bodies
+    only, so its creates take almost all of the test's workers, and its updates one shard."""
+    walked = WALKED_ON_ME[profile.coverage_scope] if profile.enabled("coverage") else frozenset()
+    expected = {
+        method: profile.max_examples + (COVERAGE_WALK_REQUESTS if method in walked else 0)
+        for method in ("POST", "PATCH")
+    }
+    total = sum(expected.values())
+    return {
+        **{method: ME_TEST_SHARE * count / total for method, count in expected.items()},
+        "GET": 0.0,
+    }
 
 
 def case_key(case: Case, pinned: Mapping[str, Any]) -> str:

@@ -27,9 +27,12 @@ class Concurrency:
 
     @property
     def pytest_args(self) -> list[str]:
-        # load: tests are handed out in order as workers free up, and the longest come first
-        # (plugin.longest_first), so no worker is left with a long test at the end.
-        return ["-n", str(self.workers), "--dist", "load"] if self.workers else []
+        # load: tests are handed out in order as workers free up, one at a time, and the
+        # longest come first, one to each worker (work_order.py), so no worker is left with a
+        # long test at the end.
+        if not self.workers:
+            return []
+        return ["-n", str(self.workers), "--dist", "load", "--maxschedchunk", "1"]
 
 
 def measured_latency_ms(transcript: Transcript) -> float | None:

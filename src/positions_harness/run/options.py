@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from ..config.harness_config import HarnessConfig, resolve_config
+from ..config.profiles import PropertyProfile, property_profile
 from .stash_keys import config_key
 
 RUN_ID_KEY = "positions_run_id"
@@ -41,6 +42,12 @@ def property_shard_count(config: pytest.Config) -> int:
     if worker_input is not None:
         return max(1, int(worker_input.get("workercount", 1)))
     return max(1, int(getattr(config.option, "numprocesses", None) or 1))
+
+
+def profile_of(config: pytest.Config) -> PropertyProfile:
+    """The run's property profile, with the target profile's overrides."""
+    harness = harness_config(config)
+    return property_profile(harness.profile, harness.target.property_overrides)
 
 
 def harness_config(config: pytest.Config) -> HarnessConfig:

@@ -21,6 +21,7 @@ from .findings import NOT_CLAIMED
 from .options import harness_config
 from .recorder import RequirementRecorder
 from .stash_keys import results_key
+from .work_order import longest_first
 from .worker_stop import STOPPED_BY_SIGNAL
 
 # A KeyboardInterrupt that a signal raised inside a gc callback is printed by Python as
@@ -42,9 +43,6 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{MARKER}(*ids): requirement ids from openapi/requirements.yaml this test checks",
     )
     config.pluginmanager.register(RequirementRecorder(config), "positions-requirement-recorder")
-
-
-PROPERTY_SUITE = "suites/property/"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -72,15 +70,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     config.stash[results_key] = RunResults(
         catalogue, harness.target.known_deviations, strict=harness.strict
     )
-    if getattr(config.option, "numprocesses", None) or hasattr(config, "workerinput"):
-        longest_first(items)
-
-
-def longest_first(items: list[pytest.Item]) -> None:
-    """Puts the property tests, each of which sends the most requests, before the rest: a
-    pool of xdist workers handing out tests in order (--dist load) ends sooner when the longest
-    start first. The same order in every worker, as xdist requires."""
-    items.sort(key=lambda item: 0 if item.nodeid.startswith(PROPERTY_SUITE) else 1)
+    if hasattr(config, "workerinput"):  # xdist's workers collect; the controller does not
+        longest_first(items, int(config.workerinput.get("workercount", 1)))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
