@@ -96,9 +96,7 @@ def _interrupt_ends_only_the_test(item: pytest.Item) -> Generator[None, Any, Any
     except KeyboardInterrupt:
         pytest.skip(STOPPED_BY_SIGNAL)
     finally:
-        interrupts.set_only_noting(True)
-        if interrupts.received() is not None:
-            item.session.shouldstop = STOPPED_BY_SIGNAL
+        interrupts.set_only_noting(True)  # the run stops after this test (plugin.py)
 
 
 @pytest.hookimpl(wrapper=True)
