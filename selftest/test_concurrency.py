@@ -234,7 +234,7 @@ def generated_requests(reports_root: Path) -> collections.Counter[tuple[str, ...
     """The generated requests of a run, with run-specific ids and tags blanked out."""
     found: collections.Counter[tuple[str, ...]] = collections.Counter()
     for path in reports_root.rglob("transcript*.jsonl"):
-        probe_copy: str | None = None
+        probe_copy: tuple[str, str | None] | None = None  # (url, body) of the last probe
         for line in path.read_text(encoding="utf-8").split("\n"):
             if not line.strip():
                 continue
@@ -244,10 +244,11 @@ def generated_requests(reports_root: Path) -> collections.Counter[tuple[str, ...
             # The authentication probe (property/judge.py) copies the first case of each
             # operation a process judges, once without credentials and once with a made-up
             # token: which case it copies depends on the split, so the copies are left out.
+            sent = (exchange["url"], exchange["request_body"])
             if "Authorization" not in exchange["request_headers"]:
-                probe_copy = exchange["request_body"]
+                probe_copy = sent
                 continue
-            if probe_copy is not None and exchange["request_body"] == probe_copy:
+            if sent == probe_copy:
                 probe_copy = None
                 continue
             if "sequences" in exchange["test"]:

@@ -63,13 +63,16 @@ def test_without_a_signal_a_test_sends_as_usual():
 
 
 class TracebackThatCannotBeFormatted:
-    """An interrupt landing in generated code: pytest cannot format its last frame."""
+    """An interrupt landing in generated code: pytest cannot format its last frame, nor the
+    exception it was raised while handling (pytest formats that chain too)."""
 
     def __init__(self) -> None:
         self.traceback = ["pytest's own frame", "a generated frame without a line number"]
+        self.value = KeyboardInterrupt("signal 2")
+        self.value.__context__ = ValueError("raised in generated code")
 
     def getrepr(self, funcargs: bool = False) -> str:
-        if len(self.traceback) > 1:
+        if len(self.traceback) > 1 or self.value.__context__ is not None:
             raise TypeError("'NoneType' object cannot be interpreted as an integer")
         return "KeyboardInterrupt"
 

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import heapq
+import types
 
 import pytest
+from xdist.scheduler import LoadScheduling
 
 from positions_harness.config.profiles import PROFILES
 from positions_harness.property.shards import me_shares, plan_shards, scenario_share
 from positions_harness.run.concurrency import Concurrency
-from positions_harness.run.work_order import one_long_test_per_worker_first
+from positions_harness.run.work_order import long_and_short_in_turn
 
 WORKERS = 20
 
@@ -44,27 +47,92 @@ def test_the_stateful_test_has_no_more_shards_than_scenarios(scenarios, shards):
     assert len(plan_shards(WORKERS, scenario_share(profile, WORKERS))) == shards
 
 
-def first_two_of_each_worker(order: list[str], workers: int) -> list[list[str]]:
-    """What xdist's load scheduler hands each worker as it starts (--maxschedchunk 1)."""
-    return [order[2 * worker : 2 * worker + 2] for worker in range(workers)]
+class Worker:
+    """A pytest-xdist worker as its load scheduler sees it."""
+
+    def __init__(self, name: str) -> None:
+        self.gateway = types.SimpleNamespace(id=name)
+        self.ran: list[int] = []
+        self.shutting_down = False
+
+    def send_runtest_some(self, indices: list[int]) -> None:
+        pass  # the scheduler keeps them (node2pending)
+
+    def shutdown(self) -> None:
+        self.shutting_down = True
 
 
-def test_each_worker_starts_with_one_long_test_and_the_long_ones_left_come_next():
-    long = [f"L{n}" for n in range(5)]
-    short = [f"s{n}" for n in range(6)]
-
-    order = one_long_test_per_worker_first(long, short, workers=3)
-
-    assert first_two_of_each_worker(order, 3) == [["L0", "s0"], ["L1", "s1"], ["L2", "s2"]]
-    assert order[6:] == ["L3", "L4", "s3", "s4", "s5"]
-    assert sorted(order) == sorted(long + short)
+QUIET = types.SimpleNamespace(loadsched=lambda *words: None)  # the scheduler's log
 
 
-@pytest.mark.parametrize(("long", "short"), [(0, 4), (4, 0), (2, 2)])
+class SchedulerOptions:
+    def __init__(self, workers: int) -> None:
+        self.values = {"tx": [f"{workers}*popen"], "maxschedchunk": 1}
+
+    def getvalue(self, name: str) -> object:
+        return self.values[name]
+
+    getoption = getvalue
+
+
+def run_with_xdist_scheduler(durations: list[float], workers: int) -> tuple[float, list[Worker]]:
+    """Runs tests of these durations, in this collection order, on `workers` workers handed
+    out by xdist's own LoadScheduling (as --dist load --maxschedchunk 1 does); returns when
+    the last ended, and the workers with the tests each ran."""
+    scheduler = LoadScheduling(SchedulerOptions(workers), log=QUIET)
+    pool = [Worker(f"gw{n}") for n in range(workers)]
+    for worker in pool:
+        scheduler.add_node(worker)
+        scheduler.add_node_collection(worker, [str(n) for n in range(len(durations))])
+    scheduler.schedule()
+    clock, running = 0.0, []  # (ends at, worker number, worker, test)
+    while True:
+        for n, worker in enumerate(pool):  # a worker starts a test once it knows the next one
+            pending = scheduler.node2pending[worker]  # or is told to stop
+            busy = any(w is worker for _, _, w, _ in running)
+            if not busy and (len(pending) >= 2 or (pending and worker.shutting_down)):
+                worker.ran.append(pending[0])
+                heapq.heappush(running, (clock + durations[pending[0]], n, worker, pending[0]))
+        if not running:
+            return clock, pool
+        clock, _, worker, test = heapq.heappop(running)
+        scheduler.mark_test_complete(worker, test)
+
+
+LONG, SHORT = 10.0, 1.0
+
+
+@pytest.mark.parametrize("workers", [2, 3, 4, 8])
+def test_each_worker_starts_with_a_long_test_and_none_waits_behind_another(workers):
+    long_tests, short_tests = [LONG] * (2 * workers), [SHORT] * (12 * workers)
+
+    ordered = long_and_short_in_turn(long_tests, short_tests)
+    ended, pool = run_with_xdist_scheduler(ordered, workers)
+
+    assert all(ordered[worker.ran[0]] == LONG for worker in pool)
+    # The best any order can do here is two long tests and a share of the short ones each.
+    assert ended <= 2 * LONG + 12 * SHORT + LONG / 2
+
+
+def test_long_tests_first_as_collected_leave_a_worker_with_two_at_the_end():
+    """The order before: every property test, then the rest. xdist's first two tests for each
+    worker were then two long ones for half of the workers, and nothing long for the rest."""
+    workers = 4
+    long_tests, short_tests = [LONG] * workers, [SHORT] * (4 * workers)
+
+    ended, pool = run_with_xdist_scheduler(long_tests + short_tests, workers)
+    better, _ = run_with_xdist_scheduler(long_and_short_in_turn(long_tests, short_tests), workers)
+
+    assert pool[0].ran[:2] == [0, 1]  # the first two long tests, one after the other
+    assert better < ended
+
+
+@pytest.mark.parametrize(("long", "short"), [(0, 4), (4, 0), (2, 5), (5, 2)])
 def test_every_test_keeps_its_place_in_the_run_however_few_of_either_kind(long, short):
     long_tests, short_tests = [f"L{n}" for n in range(long)], [f"s{n}" for n in range(short)]
-    order = one_long_test_per_worker_first(long_tests, short_tests, workers=3)
+    order = long_and_short_in_turn(long_tests, short_tests)
     assert sorted(order) == sorted(long_tests + short_tests)
+    assert [t for t in order if t.startswith("L")] == long_tests  # each kind in its own order
 
 
 def test_workers_take_one_test_at_a_time_longest_first():

@@ -71,7 +71,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         catalogue, harness.target.known_deviations, strict=harness.strict
     )
     if hasattr(config, "workerinput"):  # xdist's workers collect; the controller does not
-        longest_first(items, int(config.workerinput.get("workercount", 1)))
+        longest_first(items)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -109,4 +109,7 @@ def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> A
         excinfo.getrepr(funcargs=True)
     except TypeError:
         excinfo.traceback = excinfo.traceback[:1]
+        # pytest formats the exceptions it was raised from too, each by its own traceback.
+        excinfo.value.__cause__ = excinfo.value.__context__ = None
+        excinfo.value.__suppress_context__ = True
     return (yield)

@@ -61,7 +61,7 @@ def pytest_configure(config: pytest.Config) -> None:
     outside its tests' setup and call for a note (see `_interrupt_ends_only_the_test`)."""
     if not _in_worker(config):
         return
-    interrupts.set_only_noting(True)
+    interrupts.only_note_outside_tests()
     folder = run_folder()
     if folder is not None and folder.is_dir():
         (folder / f"{WORKER_NOTE}{os.getpid()}").touch()
@@ -87,16 +87,13 @@ def _interrupt_ends_only_the_test(item: pytest.Item) -> Generator[None, Any, Any
     if not _in_worker(item.config):
         with interrupts.test_phase():
             return (yield)
-    interrupts.set_only_noting(False)
     try:
-        if interrupts.received() is not None:
-            pytest.skip(STOPPED_BY_SIGNAL)
-        with interrupts.test_phase():
+        with interrupts.test_phase():  # from here on a signal raises
+            if interrupts.received() is not None:  # came before: the test does not start
+                raise KeyboardInterrupt(STOPPED_BY_SIGNAL)
             return (yield)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # the run stops after this test (plugin.py)
         pytest.skip(STOPPED_BY_SIGNAL)
-    finally:
-        interrupts.set_only_noting(True)  # the run stops after this test (plugin.py)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -24,10 +24,10 @@ class _State:
     # pytest-xdist controller) asks its workers to stop, and waits for their cleanup.
     on_first: Callable[[], None] | None = None
     first_at = 0.0  # when the first signal came (time.monotonic)
-    # An xdist worker outside a test's setup and call: KeyboardInterrupt raised there (in
-    # xdist's loop, while a report is sent) would end the worker as if it had crashed, so the
-    # signal is only noted, and the worker's next test phase does not start.
-    only_noting = False
+    # An xdist worker: KeyboardInterrupt raised outside a test's setup and call (in xdist's
+    # loop, while a report is sent, in cleanup) would end the worker as if it had crashed, so
+    # there the signal is only noted, and the worker's next test phase does not start.
+    only_noting_outside_tests = False
     # Inside a test's setup or call (not its teardown, not the session's cleanup): after a
     # signal, the client sends no more of the test's requests.
     in_test = False
@@ -46,7 +46,7 @@ def _handle(signum: int, frame: Any) -> None:
     first = _state.received is None
     if first:
         _state.received, _state.first_at = signum, time.monotonic()
-    if _state.only_noting:
+    if _state.only_noting_outside_tests and not _state.in_test:
         return
     if first:
         if _state.on_first is not None:
@@ -64,7 +64,7 @@ def _handle(signum: int, frame: Any) -> None:
 def install() -> None:
     """Routes SIGINT and SIGTERM through the deferring handler (main thread only)."""
     _state.on_first = None  # a new run interrupts at the first signal unless told otherwise
-    _state.only_noting = False
+    _state.only_noting_outside_tests = False
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, _handle)
         signal.signal(signal.SIGTERM, _handle)
@@ -76,9 +76,10 @@ def stop_gently_on_first_signal(stop: Callable[[], None]) -> None:
     _state.on_first = stop
 
 
-def set_only_noting(only_noting: bool) -> None:
-    """While set, a signal is only noted (`received`), never raised."""
-    _state.only_noting = only_noting
+def only_note_outside_tests() -> None:
+    """From now on a signal is raised only inside a test's setup or call (`test_phase`);
+    elsewhere it is only noted (`received`). For an xdist worker."""
+    _state.only_noting_outside_tests = True
 
 
 @contextmanager
