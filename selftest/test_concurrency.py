@@ -159,6 +159,20 @@ def test_a_quiet_spell_starts_once_the_writes_in_flight_are_answered(tmp_path):
     assert naps
 
 
+def test_a_check_alone_in_the_run_writes_while_every_other_process_waits(tmp_path):
+    (checker, other), clock = processes(tmp_path)
+    with checker.quiet(own_writes=True):
+        started = clock.now
+        assert checker.wait_for_turn(write=True) == 0  # its own create goes at once
+        checker.write_answered()
+        with checker.quiet():  # a listing's own spell inside it (persistence.listing_with)
+            pass
+        other.wait_for_turn(write=True)  # still waits: the inner spell ended with the outer
+        assert clock.now >= started + QUIET_SECONDS
+    other.write_answered()
+    assert other.wait_for_turn(write=True) == 0  # and once the check is done, at once
+
+
 def test_without_a_shared_file_the_pace_is_this_process_alone():
     first, second = Pacer(1), Pacer(1)
     first.wait_for_turn()

@@ -33,6 +33,7 @@ from positions_harness.checks.example_replay import (
 from positions_harness.checks.expect import expect
 from positions_harness.checks.listing import item_with_id
 from positions_harness.checks.persistence import (
+    alone_in_the_run,
     as_it_was,
     eventually,
     given_position,
@@ -274,9 +275,9 @@ def test_documented_get_response_is_reproduced_by_writing_its_values(example, po
 @pytest.mark.parametrize("example", response_cases("listMyPositions"))
 def test_documented_list_response_is_reproduced_by_writing_its_values(example, positions, contract):
     bodies = [writable_part(contract, p).body for p in positions_shown(example)]
-    created = [given_position(positions, body) for body in bodies]
-
-    items = listing_with(positions, contract, [p["id"] for p in created], "POS-LIST-001")
+    with alone_in_the_run(positions):  # the new positions are the run's newest, as when serial
+        created = [given_position(positions, body) for body in bodies]
+        items = listing_with(positions, contract, [p["id"] for p in created], "POS-LIST-001")
 
     for body, position in zip(bodies, created, strict=True):
         item = item_with_id(items, position["id"])

@@ -4,8 +4,9 @@ start from, its state before, its deletion, and reading it back by GET and list.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from ..contract.spec import Contract
@@ -56,6 +57,16 @@ def fetched(
 ) -> dict[str, Any]:
     """GET of one position answered 200 with a workPosition."""
     return position_from(positions.get(position_id, via=via), contract, 200, rid)
+
+
+@contextlib.contextmanager
+def alone_in_the_run(positions: PositionsApi) -> Iterator[None]:
+    """No other worker of the run creates, updates or deletes in the block (a quiet spell that
+    lets this check's own writes through): the positions the check creates there are the run's
+    newest when it reads the list, as in a serial run, and another worker's create cannot
+    push them down from the head of a list that leaves out its newest item."""
+    with positions.client.pacer.quiet(own_writes=True):
+        yield
 
 
 def listed_position(

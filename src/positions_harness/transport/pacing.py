@@ -55,6 +55,7 @@ class PaceState:
     hold_until: float = 0.0  # no request before this moment (a Retry-After)
     recent: list[float] = field(default_factory=list)  # the last sends' moments, oldest first
     quiet_until: float = 0.0  # no write (create, update, delete) before this moment
+    quiet_holder: str = ""  # whose writes a quiet spell lets through (see `quiet`), if anyone's
     writes_in_flight: int = 0  # writes sent and not yet answered
 
 
@@ -74,6 +75,7 @@ class Pacer:
         self._per_window = math.floor(self.rate) if self.rate and self.rate >= 1 else 0
         self._clock, self._sleep = clock, sleep
         self._lock = threading.Lock()
+        self._quiet_depth = 0  # quiet spells this pacer holds, one inside another
         self._local = PaceState()
         self._fd: int | None = None
         if shared_file is not None and fcntl is not None:
@@ -99,7 +101,7 @@ class Pacer:
                     )
                 now = self._clock()
                 ready_at = self._ready_at(state, now)
-                if write:
+                if write and state.quiet_holder != self._holder():
                     ready_at = max(ready_at, state.quiet_until)
                 if ready_at <= now:
                     state.sent += 1
@@ -124,13 +126,19 @@ class Pacer:
             state.writes_in_flight = max(0, state.writes_in_flight - 1)
 
     @contextlib.contextmanager
-    def quiet(self) -> Iterator[None]:
+    def quiet(self, own_writes: bool = False) -> Iterator[None]:
         """A spell in which no process of the run creates, updates or deletes: for reading a
         list that must not change under the reader (a list paged by offset skips items that
         shift between two page reads; the newest position is only the newest while no other
-        worker creates). It starts once the writes in flight are answered."""
-        with self._state() as state:
-            state.quiet_until = max(state.quiet_until, self._clock() + QUIET_SECONDS)
+        worker creates). It starts once the writes in flight are answered. With `own_writes`
+        the holder's own writes (this pacer, this thread) still go: a check that creates a
+        position and then reads the list sees the run's newest position be its own, as in a
+        serial run. A spell inside another ends with the outer one."""
+        self._quiet_depth += 1
+        if self._quiet_depth == 1:
+            with self._state() as state:
+                state.quiet_until = max(state.quiet_until, self._clock() + QUIET_SECONDS)
+                state.quiet_holder = self._holder() if own_writes else ""
         try:
             waited = 0.0
             while waited < QUIET_WAIT_SECONDS:
@@ -141,8 +149,14 @@ class Pacer:
                 waited += LONGEST_NAP_SECONDS / 5
             yield
         finally:
-            with self._state() as state:
-                state.quiet_until = min(state.quiet_until, self._clock())
+            self._quiet_depth -= 1
+            if self._quiet_depth == 0:
+                with self._state() as state:
+                    state.quiet_until = min(state.quiet_until, self._clock())
+                    state.quiet_holder = ""
+
+    def _holder(self) -> str:
+        return f"{os.getpid()}.{id(self)}.{threading.get_ident()}"
 
     def hold(self, seconds: float) -> None:
         """The target asked the client to wait `seconds` (Retry-After, or a back-off): no
@@ -199,4 +213,5 @@ def _fields(state: PaceState) -> dict[str, Any]:
         "recent": list(state.recent),
         "quiet_until": state.quiet_until,
         "writes_in_flight": state.writes_in_flight,
+        "quiet_holder": state.quiet_holder,
     }
