@@ -89,8 +89,7 @@ def _interrupt_ends_only_the_test(item: pytest.Item) -> Generator[None, Any, Any
             return (yield)
     try:
         with interrupts.test_phase():  # from here on a signal raises
-            if interrupts.received() is not None:  # came before: the test does not start
-                raise KeyboardInterrupt(STOPPED_BY_SIGNAL)
+            interrupts.stop_test_if_interrupted()  # one came before: the test does not start
             return (yield)
     except KeyboardInterrupt:  # the run stops after this test (plugin.py)
         pytest.skip(STOPPED_BY_SIGNAL)
