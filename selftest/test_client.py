@@ -13,6 +13,7 @@ from positions_harness.errors import BudgetExhausted
 from positions_harness.transport.bodies import ResponseTooLarge
 from positions_harness.transport.client import GraphClient
 from positions_harness.transport.limits import Limits
+from positions_harness.transport.pacing import Pacer
 from positions_harness.transport.redaction import REDACTED, Secret
 from positions_harness.transport.retry_policy import parse_retry_after
 from positions_reference import ReferenceServer
@@ -80,6 +81,36 @@ def test_each_request_gets_its_own_retries_so_a_long_run_is_never_cut_by_throttl
         statuses = [client.get("/x").status_code for _ in range(6)]
     assert statuses == [200] * 6
     assert client.seconds_waited == pytest.approx(0.6)
+
+
+class RecordingPacer(Pacer):
+    def __init__(self) -> None:
+        super().__init__(request_budget=100)
+        self.calls: list[tuple[str, bool]] = []
+
+    def wait_for_turn(self, write: bool = False, retry: bool = False) -> float:
+        self.calls.append(("turn, retry" if retry else "turn", write))
+        return super().wait_for_turn(write, retry)
+
+    def hold(self, seconds: float, retry_follows: bool = False) -> None:
+        self.calls.append(("hold, retry follows" if retry_follows else "hold", False))
+        super().hold(seconds, retry_follows)
+
+
+def test_a_throttled_request_announces_its_retry_and_takes_its_turn_as_one():
+    # The pace then sends it before the other workers' requests (test_concurrency.py).
+    pacer = RecordingPacer()
+    with served(throttled_then_ok(2, "0")) as server:
+        client = GraphClient(server.url, Secret(TOKEN), pacer=pacer)
+        assert client.post("/x", json={}).status_code == 200
+    assert pacer.calls == [
+        ("turn", True),
+        ("hold, retry follows", False),
+        ("turn, retry", True),
+        ("hold, retry follows", False),
+        ("turn, retry", True),
+    ]
+    assert pacer.totals().retries_due == 0
 
 
 def test_429_without_retry_after_is_retried_after_a_back_off_and_remembered():

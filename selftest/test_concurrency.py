@@ -24,7 +24,12 @@ from positions_harness.config.targets import parse_target, parse_workers
 from positions_harness.errors import BudgetExhausted, ConfigError
 from positions_harness.property.shards import WHOLE, Shard, plan_shards
 from positions_harness.run.concurrency import MAX_WORKERS, choose
-from positions_harness.transport.pacing import QUIET_SECONDS, WINDOW_SECONDS, Pacer
+from positions_harness.transport.pacing import (
+    QUIET_SECONDS,
+    RETRIES_FIRST_SECONDS,
+    WINDOW_SECONDS,
+    Pacer,
+)
 from positions_reference import create_app
 
 from .support.harness_run import run_harness
@@ -107,6 +112,43 @@ def test_a_retry_after_one_process_is_told_holds_every_other_process(tmp_path):
 
     assert clock.now >= told_at + 30
     assert waited == pytest.approx(30)
+
+
+def test_when_a_hold_ends_the_throttled_request_is_retried_before_any_other(tmp_path):
+    (throttled, other), clock = processes(tmp_path)
+    hold_ends = clock.now + 1
+    throttled.hold(1, retry_follows=True)
+    sent = []
+
+    def nap(seconds: float) -> None:
+        if clock.now >= hold_ends and not sent:  # the retry wakes a little after the other
+            throttled.wait_for_turn(retry=True)
+            sent.append(("retry", clock.now))
+        clock.sleep(seconds)
+
+    other._sleep = nap
+    other.wait_for_turn()
+    sent.append(("other", clock.now))
+
+    assert [who for who, _ in sent] == ["retry", "other"]
+
+
+def test_a_retry_that_never_comes_holds_the_others_back_only_a_little(tmp_path):
+    (throttled, other), _ = processes(tmp_path)
+    throttled.hold(1, retry_follows=True)  # and its test is interrupted: no retry
+
+    waited = other.wait_for_turn()
+
+    assert 1 < waited <= 1 + RETRIES_FIRST_SECONDS + 1e-9
+    assert other.wait_for_turn() == 0  # the retry is forgotten, not waited for again
+
+
+def test_retries_go_first_only_outside_a_quiet_spell(tmp_path):
+    # In a quiet spell a retried write waits for the spell, which waits for its holder's reads.
+    (throttled, holder), _ = processes(tmp_path)
+    with holder.quiet():
+        throttled.hold(1, retry_follows=True)
+        assert holder.wait_for_turn() == pytest.approx(1)
 
 
 def test_a_hold_that_comes_while_a_request_waits_for_its_turn_holds_it_too(tmp_path):

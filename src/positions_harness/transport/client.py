@@ -121,7 +121,7 @@ class GraphClient:
         write = method.upper() in WRITES
         while True:
             self._refuse_when_no_longer_answering()
-            self._pace(write)  # waiting for its turn, a request is still interruptible
+            self._pace(write, retry=attempt > 1)  # while it waits, it is still interruptible
             try:
                 with interrupts.deferred():  # an interrupt never parts a create from the ledger
                     response = self._send_once(method, url, body, headers, attempt)
@@ -191,8 +191,8 @@ class GraphClient:
         self.pacer.close()
 
     # ------------------------------------------------------------------ internals
-    def _pace(self, write: bool) -> None:
-        self.pacer.wait_for_turn(write)  # raises BudgetExhausted once the budget is spent
+    def _pace(self, write: bool, retry: bool) -> None:
+        self.pacer.wait_for_turn(write, retry)  # raises BudgetExhausted once the budget is spent
         with self._lock:
             self._requests_sent += 1
 
@@ -263,8 +263,8 @@ class GraphClient:
             self._waited += wait
             self.retries += 1
         # The target throttles the client, not this request: every worker of the run holds
-        # its next request until the wait is over, and so does this one (in _pace).
-        self.pacer.hold(wait)
+        # its next request until the wait is over; this one then goes first (in _pace).
+        self.pacer.hold(wait, retry_follows=True)
 
     @property
     def seconds_waited(self) -> float:

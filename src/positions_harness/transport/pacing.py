@@ -11,6 +11,11 @@ budget is not spent, no hold is in force, the last request of the run went at le
 and fewer than R went in the last WINDOW_SECONDS (a little over a second, so that the target,
 whose clock sees arrivals a few milliseconds apart from sends, never counts more than R in one
 second). Otherwise it naps and asks again, so a hold that comes while it waits holds it too.
+When a hold ends, the requests it throttled are retried before any other request of the run:
+otherwise every worker would resume at the same instant, and a throttled request, competing
+with them all, could be throttled on each of its tries and give up (`max_retries`), leaving
+its check undecided. A retry that never comes (its test was interrupted) stops holding the
+others back RETRIES_FIRST_SECONDS after the hold.
 Processes share the state through a small file locked with flock (`PACING_FILE_ENV` names it);
 without one the state lives in this process. time.monotonic() is the system's monotonic clock
 on Linux and macOS, the same in every process (a file from before a reboot must not be reused:
@@ -45,6 +50,8 @@ LONGEST_NAP_SECONDS = 0.25  # how long a waiting request sleeps before it asks a
 # process killed in the middle), and waits at most QUIET_WAIT_SECONDS for writes in flight.
 QUIET_SECONDS = 30.0
 QUIET_WAIT_SECONDS = 10.0
+# How long after a hold ends the retries it announced go before every other request.
+RETRIES_FIRST_SECONDS = 2.0
 
 
 @dataclass
@@ -57,6 +64,8 @@ class PaceState:
     quiet_until: float = 0.0  # no write (create, update, delete) before this moment
     quiet_holder: str = ""  # whose writes a quiet spell lets through (see `quiet`), if anyone's
     writes_in_flight: int = 0  # writes sent and not yet answered
+    retries_due: int = 0  # throttled requests to be retried before any other (see `hold`)
+    retries_first_until: float = 0.0  # ... until this moment at the latest
 
 
 class Pacer:
@@ -87,10 +96,11 @@ class Pacer:
         shared = os.environ.get(PACING_FILE_ENV)
         return cls(request_budget, rate_limit_per_second, Path(shared) if shared else None)
 
-    def wait_for_turn(self, write: bool = False) -> float:
+    def wait_for_turn(self, write: bool = False, retry: bool = False) -> float:
         """Waits until this request may go, counts it as sent and returns how long it waited;
         raises BudgetExhausted once the run's budget is spent. A `write` (a create, update or
-        delete) also waits out a quiet spell, and must be ended with `write_answered()`."""
+        delete) also waits out a quiet spell, and must be ended with `write_answered()`. A
+        `retry` of a throttled request goes before the requests that are not retries."""
         waited = 0.0
         while True:
             interrupts.stop_test_if_interrupted()  # also when its KeyboardInterrupt was lost
@@ -103,8 +113,12 @@ class Pacer:
                 ready_at = self._ready_at(state, now)
                 if write and state.quiet_holder != self._holder():
                     ready_at = max(ready_at, state.quiet_until)
+                if not retry:
+                    ready_at = max(ready_at, _retries_first(state, now))
                 if ready_at <= now:
                     state.sent += 1
+                    if retry:
+                        state.retries_due = max(0, state.retries_due - 1)
                     state.writes_in_flight += 1 if write else 0
                     if self.rate:
                         state.recent = [*state.recent, now][-max(self._per_window, 1) :]
@@ -158,11 +172,17 @@ class Pacer:
     def _holder(self) -> str:
         return f"{os.getpid()}.{id(self)}.{threading.get_ident()}"
 
-    def hold(self, seconds: float) -> None:
+    def hold(self, seconds: float, retry_follows: bool = False) -> None:
         """The target asked the client to wait `seconds` (Retry-After, or a back-off): no
-        request of the run is sent before then."""
+        request of the run is sent before then. With `retry_follows`, the throttled request
+        will be retried (`wait_for_turn(retry=True)`), and goes first when the hold ends."""
         with self._state() as state:
             state.hold_until = max(state.hold_until, self._clock() + seconds)
+            if retry_follows:
+                state.retries_due += 1
+                state.retries_first_until = max(
+                    state.retries_first_until, state.hold_until + RETRIES_FIRST_SECONDS
+                )
 
     def totals(self) -> PaceState:
         """The run's totals so far (every process of it, when shared)."""
@@ -191,6 +211,17 @@ class Pacer:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
+def _retries_first(state: PaceState, now: float) -> float:
+    """Until when a request that is not a retry waits for the retries due. Not in a quiet
+    spell: its holder's reads must not wait for a retried write that waits for the spell."""
+    if not state.retries_due or now >= state.retries_first_until:
+        state.retries_due = 0  # a retry that never came (its test was interrupted)
+        return now
+    if now < state.quiet_until:
+        return now
+    return min(state.retries_first_until, now + LONGEST_NAP_SECONDS)
+
+
 def _read(fd: int) -> PaceState:
     raw = os.pread(fd, 1 << 20, 0)
     try:
@@ -214,4 +245,6 @@ def _fields(state: PaceState) -> dict[str, Any]:
         "quiet_until": state.quiet_until,
         "writes_in_flight": state.writes_in_flight,
         "quiet_holder": state.quiet_holder,
+        "retries_due": state.retries_due,
+        "retries_first_until": state.retries_first_until,
     }
