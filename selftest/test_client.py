@@ -96,9 +96,13 @@ class RecordingPacer(Pacer):
         self.calls.append(("hold, retry follows" if retry_follows else "hold", False))
         super().hold(seconds, retry_follows)
 
+    def answered(self, write: bool = False, retry: bool = False) -> None:
+        self.calls.append(("answered, retry" if retry else "answered", write))
+        super().answered(write, retry)
 
-def test_a_throttled_request_announces_its_retry_and_takes_its_turn_as_one():
-    # The pace then sends it before the other workers' requests (test_concurrency.py).
+
+def test_a_throttled_request_announces_its_retry_before_its_answer_counts_and_retries_as_one():
+    # The pace then sends and answers it before the other workers' requests (test_concurrency).
     pacer = RecordingPacer()
     with served(throttled_then_ok(2, "0")) as server:
         client = GraphClient(server.url, Secret(TOKEN), pacer=pacer)
@@ -106,9 +110,12 @@ def test_a_throttled_request_announces_its_retry_and_takes_its_turn_as_one():
     assert pacer.calls == [
         ("turn", True),
         ("hold, retry follows", False),
+        ("answered", True),
         ("turn, retry", True),
         ("hold, retry follows", False),
+        ("answered, retry", True),
         ("turn, retry", True),
+        ("answered, retry", True),
     ]
     assert pacer.totals().retries_due == 0
 

@@ -114,23 +114,28 @@ def test_a_retry_after_one_process_is_told_holds_every_other_process(tmp_path):
     assert waited == pytest.approx(30)
 
 
-def test_when_a_hold_ends_the_throttled_request_is_retried_before_any_other(tmp_path):
+def test_when_a_hold_ends_the_throttled_request_is_retried_and_answered_before_any_other(
+    tmp_path,
+):
     (throttled, other), clock = processes(tmp_path)
     hold_ends = clock.now + 1
     throttled.hold(1, retry_follows=True)
-    sent = []
+    events = []
 
-    def nap(seconds: float) -> None:
-        if clock.now >= hold_ends and not sent:  # the retry wakes a little after the other
+    def nap(seconds: float) -> None:  # the retry wakes a little after the other, 0.3 s latency
+        if clock.now >= hold_ends and not events:
             throttled.wait_for_turn(retry=True)
-            sent.append(("retry", clock.now))
+            events.append("retry sent")
+        elif events == ["retry sent"] and clock.now >= hold_ends + 0.3:
+            throttled.answered(retry=True)
+            events.append("retry answered")
         clock.sleep(seconds)
 
     other._sleep = nap
     other.wait_for_turn()
-    sent.append(("other", clock.now))
+    events.append("other sent")
 
-    assert [who for who, _ in sent] == ["retry", "other"]
+    assert events == ["retry sent", "retry answered", "other sent"]
 
 
 def test_a_retry_that_never_comes_holds_the_others_back_only_a_little(tmp_path):
@@ -141,6 +146,17 @@ def test_a_retry_that_never_comes_holds_the_others_back_only_a_little(tmp_path):
 
     assert 1 < waited <= 1 + RETRIES_FIRST_SECONDS + 1e-9
     assert other.wait_for_turn() == 0  # the retry is forgotten, not waited for again
+
+
+def test_a_retry_that_is_never_answered_holds_the_others_back_only_a_little(tmp_path):
+    (throttled, other), clock = processes(tmp_path)
+    throttled.hold(1, retry_follows=True)
+    clock.sleep(1)
+    throttled.wait_for_turn(retry=True)  # and the target never answers it
+
+    waited = other.wait_for_turn()
+
+    assert 0 < waited <= RETRIES_FIRST_SECONDS + 1e-9
 
 
 def test_retries_go_first_only_outside_a_quiet_spell(tmp_path):
@@ -175,7 +191,7 @@ def test_in_a_quiet_spell_no_process_writes_but_every_process_may_read(tmp_path)
         assert writer.wait_for_turn() == 0  # a read goes at once
         writer.wait_for_turn(write=True)  # a write waits until the spell lapses
         assert clock.now >= started + QUIET_SECONDS
-    writer.write_answered()
+    writer.answered(write=True)
 
 
 def test_a_write_goes_at_once_when_the_quiet_spell_is_over(tmp_path):
@@ -192,7 +208,7 @@ def test_a_quiet_spell_starts_once_the_writes_in_flight_are_answered(tmp_path):
 
     def nap(seconds: float) -> None:
         naps.append(seconds)
-        writer.write_answered()  # the answer comes while the reader waits
+        writer.answered(write=True)  # the answer comes while the reader waits
         clock.sleep(seconds)
 
     reader._sleep = nap
@@ -206,12 +222,12 @@ def test_a_check_alone_in_the_run_writes_while_every_other_process_waits(tmp_pat
     with checker.quiet(own_writes=True):
         started = clock.now
         assert checker.wait_for_turn(write=True) == 0  # its own create goes at once
-        checker.write_answered()
+        checker.answered(write=True)
         with checker.quiet():  # a listing's own spell inside it (persistence.listing_with)
             pass
         other.wait_for_turn(write=True)  # still waits: the inner spell ended with the outer
         assert clock.now >= started + QUIET_SECONDS
-    other.write_answered()
+    other.answered(write=True)
     assert other.wait_for_turn(write=True) == 0  # and once the check is done, at once
 
 

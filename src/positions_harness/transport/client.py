@@ -121,23 +121,25 @@ class GraphClient:
         write = method.upper() in WRITES
         while True:
             self._refuse_when_no_longer_answering()
-            self._pace(write, retry=attempt > 1)  # while it waits, it is still interruptible
+            retry = attempt > 1
+            self._pace(write, retry)  # while it waits, it is still interruptible
             try:
                 with interrupts.deferred():  # an interrupt never parts a create from the ledger
                     response = self._send_once(method, url, body, headers, attempt)
                     self._track_positions(method, bare_path, response, sent)
+                retried = response.status_code in RETRYABLE and attempt <= self.limits.max_retries
+                if retried:  # announced before this try counts as answered (see pacing.py)
+                    self._wait_before_retry(response, attempt)
             finally:
-                if write:
-                    self.pacer.write_answered()
+                self.pacer.answered(write, retry)
             if response.status_code not in RETRYABLE:
                 return response
-            if attempt > self.limits.max_retries:
+            if not retried:
                 raise BudgetExhausted(
                     f"{method} {url} was answered {response.status_code} on {attempt} tries "
                     f"(the limit is {self.limits.max_retries} retries per request); the target "
                     "is throttling or unavailable, so this check could not be decided"
                 )
-            self._wait_before_retry(response, attempt)
             attempt += 1
 
     def _after_the_last_write(
@@ -262,9 +264,7 @@ class GraphClient:
         with self._lock:
             self._waited += wait
             self.retries += 1
-        # The target throttles the client, not this request: every worker of the run holds
-        # its next request until the wait is over; this one then goes first (in _pace).
-        self.pacer.hold(wait, retry_follows=True)
+        self.pacer.hold(wait, retry_follows=True)  # the run's hold, its retry first (pacing.py)
 
     @property
     def seconds_waited(self) -> float:

@@ -11,11 +11,13 @@ budget is not spent, no hold is in force, the last request of the run went at le
 and fewer than R went in the last WINDOW_SECONDS (a little over a second, so that the target,
 whose clock sees arrivals a few milliseconds apart from sends, never counts more than R in one
 second). Otherwise it naps and asks again, so a hold that comes while it waits holds it too.
-When a hold ends, the requests it throttled are retried before any other request of the run:
-otherwise every worker would resume at the same instant, and a throttled request, competing
-with them all, could be throttled on each of its tries and give up (`max_retries`), leaving
-its check undecided. A retry that never comes (its test was interrupted) stops holding the
-others back RETRIES_FIRST_SECONDS after the hold.
+When a hold ends, the requests it throttled are retried, and answered, before any other request
+of the run goes: otherwise every worker would resume at the same instant, and a throttled
+request, arriving among them all, could be throttled on each of its tries and give up
+(`max_retries`), leaving its check undecided. Taking its turn first is not enough: requests
+sent a millisecond apart reach the target in any order. A retry that never comes (its test was
+interrupted) or is not answered stops holding the others back RETRIES_FIRST_SECONDS after the
+hold or its turn.
 Processes share the state through a small file locked with flock (`PACING_FILE_ENV` names it);
 without one the state lives in this process. time.monotonic() is the system's monotonic clock
 on Linux and macOS, the same in every process (a file from before a reboot must not be reused:
@@ -64,8 +66,8 @@ class PaceState:
     quiet_until: float = 0.0  # no write (create, update, delete) before this moment
     quiet_holder: str = ""  # whose writes a quiet spell lets through (see `quiet`), if anyone's
     writes_in_flight: int = 0  # writes sent and not yet answered
-    retries_due: int = 0  # throttled requests to be retried before any other (see `hold`)
-    retries_first_until: float = 0.0  # ... until this moment at the latest
+    retries_due: int = 0  # throttled requests to retry, and see answered, before any other
+    retries_first_until: float = 0.0  # ... until this moment at the latest (see `hold`)
 
 
 class Pacer:
@@ -99,8 +101,8 @@ class Pacer:
     def wait_for_turn(self, write: bool = False, retry: bool = False) -> float:
         """Waits until this request may go, counts it as sent and returns how long it waited;
         raises BudgetExhausted once the run's budget is spent. A `write` (a create, update or
-        delete) also waits out a quiet spell, and must be ended with `write_answered()`. A
-        `retry` of a throttled request goes before the requests that are not retries."""
+        delete) also waits out a quiet spell. A `retry` of a throttled request goes before the
+        requests that are not retries. Each turn is ended with `answered(write, retry)`."""
         waited = 0.0
         while True:
             interrupts.stop_test_if_interrupted()  # also when its KeyboardInterrupt was lost
@@ -117,8 +119,10 @@ class Pacer:
                     ready_at = max(ready_at, _retries_first(state, now))
                 if ready_at <= now:
                     state.sent += 1
-                    if retry:
-                        state.retries_due = max(0, state.retries_due - 1)
+                    if retry:  # the others wait for its answer, but not for ever
+                        state.retries_first_until = max(
+                            state.retries_first_until, now + RETRIES_FIRST_SECONDS
+                        )
                     state.writes_in_flight += 1 if write else 0
                     if self.rate:
                         state.recent = [*state.recent, now][-max(self._per_window, 1) :]
@@ -135,9 +139,15 @@ class Pacer:
             ready = max(ready, state.recent[-self._per_window] + WINDOW_SECONDS)
         return ready
 
-    def write_answered(self) -> None:
+    def answered(self, write: bool = False, retry: bool = False) -> None:
+        """The request whose turn `wait_for_turn(write, retry)` gave was answered (or failed)."""
+        if not (write or retry):
+            return
         with self._state() as state:
-            state.writes_in_flight = max(0, state.writes_in_flight - 1)
+            if write:
+                state.writes_in_flight = max(0, state.writes_in_flight - 1)
+            if retry:
+                state.retries_due = max(0, state.retries_due - 1)
 
     @contextlib.contextmanager
     def quiet(self, own_writes: bool = False) -> Iterator[None]:
@@ -175,7 +185,8 @@ class Pacer:
     def hold(self, seconds: float, retry_follows: bool = False) -> None:
         """The target asked the client to wait `seconds` (Retry-After, or a back-off): no
         request of the run is sent before then. With `retry_follows`, the throttled request
-        will be retried (`wait_for_turn(retry=True)`), and goes first when the hold ends."""
+        will be retried (`wait_for_turn(retry=True)`): it goes when the hold ends, and the
+        requests that are not retries wait for its answer."""
         with self._state() as state:
             state.hold_until = max(state.hold_until, self._clock() + seconds)
             if retry_follows:
