@@ -52,8 +52,9 @@ LONGEST_NAP_SECONDS = 0.25  # how long a waiting request sleeps before it asks a
 # process killed in the middle), and waits at most QUIET_WAIT_SECONDS for writes in flight.
 QUIET_SECONDS = 30.0
 QUIET_WAIT_SECONDS = 10.0
-# How long after a hold ends the retries it announced go before every other request.
+# How long after a hold ends, or after a retry's turn, the others wait for the retries due.
 RETRIES_FIRST_SECONDS = 2.0
+RETRY_ANSWER_NAP_SECONDS = 0.05  # how often a request waiting for the retries asks again
 
 
 @dataclass
@@ -230,7 +231,7 @@ def _retries_first(state: PaceState, now: float) -> float:
         return now
     if now < state.quiet_until:
         return now
-    return min(state.retries_first_until, now + LONGEST_NAP_SECONDS)
+    return min(state.retries_first_until, now + RETRY_ANSWER_NAP_SECONDS)
 
 
 def _read(fd: int) -> PaceState:
