@@ -87,21 +87,23 @@ class RecordingPacer(Pacer):
     def __init__(self) -> None:
         super().__init__(request_budget=100)
         self.calls: list[tuple[str, bool]] = []
+        self.waits: list[float] = []
 
     def wait_for_turn(self, write: bool = False, retry: bool = False) -> float:
         self.calls.append(("turn, retry" if retry else "turn", write))
         return super().wait_for_turn(write, retry)
 
-    def hold(self, seconds: float, retry_follows: bool = False) -> None:
-        self.calls.append(("hold, retry follows" if retry_follows else "hold", False))
-        super().hold(seconds, retry_follows)
+    def answered(
+        self, write: bool = False, retry: bool = False, wait: float = 0.0, retried: bool = False
+    ) -> None:
+        self.calls.append(
+            ("answered" + (", retry" if retry else "") + (", retried" if retried else ""), write)
+        )
+        self.waits.append(wait)
+        super().answered(write, retry, wait, retried)
 
-    def answered(self, write: bool = False, retry: bool = False) -> None:
-        self.calls.append(("answered, retry" if retry else "answered", write))
-        super().answered(write, retry)
 
-
-def test_a_throttled_request_announces_its_retry_before_its_answer_counts_and_retries_as_one():
+def test_a_throttled_request_announces_its_retry_with_its_answer_and_retries_as_one():
     # The pace then sends and answers it before the other workers' requests (test_concurrency).
     pacer = RecordingPacer()
     with served(throttled_then_ok(2, "0")) as server:
@@ -109,15 +111,44 @@ def test_a_throttled_request_announces_its_retry_before_its_answer_counts_and_re
         assert client.post("/x", json={}).status_code == 200
     assert pacer.calls == [
         ("turn", True),
-        ("hold, retry follows", False),
-        ("answered", True),
+        ("answered, retried", True),
         ("turn, retry", True),
-        ("hold, retry follows", False),
-        ("answered, retry", True),
+        ("answered, retry, retried", True),
         ("turn, retry", True),
         ("answered, retry", True),
     ]
-    assert pacer.totals().retries_due == 0
+    assert pacer.totals().retries_due == {}
+
+
+def test_a_retry_that_gets_no_answer_leaves_no_retry_for_the_run_to_wait_for(monkeypatch):
+    pacer = RecordingPacer()
+    with served(throttled_then_ok(1, "0")) as server:
+        client = GraphClient(server.url, Secret(TOKEN), pacer=pacer)
+        send_once = client._send_once
+
+        def no_answer_to_the_retry(method, url, body, headers, attempt):
+            if attempt > 1:
+                raise requests.ConnectionError("connection reset")
+            return send_once(method, url, body, headers, attempt)
+
+        monkeypatch.setattr(client, "_send_once", no_answer_to_the_retry)
+        with pytest.raises(requests.ConnectionError):
+            client.get("/x")
+    assert pacer.calls[-1] == ("answered, retry", False)
+    assert pacer.totals().retries_due == {}
+
+
+def test_the_last_throttled_answer_still_holds_the_whole_run():
+    # concepts/throttling.md: a throttled client waits before its next requests, even when
+    # this one request is given up.
+    pacer = RecordingPacer()
+    limits = Limits(max_retries=1, max_retry_wait_seconds=0.1)
+    with served(throttled_then_ok(10, "1")) as server:
+        client = GraphClient(server.url, Secret(TOKEN), pacer=pacer, limits=limits)
+        with pytest.raises(BudgetExhausted):
+            client.get("/x")
+    assert pacer.calls[-1] == ("answered, retry", False)  # given up: no retry announced
+    assert pacer.waits[-1] == pytest.approx(0.1)  # but the run waits all the same
 
 
 def test_429_without_retry_after_is_retried_after_a_back_off_and_remembered():

@@ -114,12 +114,23 @@ def test_a_retry_after_one_process_is_told_holds_every_other_process(tmp_path):
     assert waited == pytest.approx(30)
 
 
+def throttled_once(pacer: Pacer, wait: float = 1.0, write: bool = False) -> None:
+    """`pacer` sends a request and is told to wait `wait` seconds before retrying it."""
+    pacer.wait_for_turn(write)
+    pacer.answered(write, wait=wait, retried=True)
+
+
+def retried(pacer: Pacer, write: bool = False) -> None:
+    pacer.wait_for_turn(write, retry=True)
+    pacer.answered(write, retry=True)
+
+
 def test_when_a_hold_ends_the_throttled_request_is_retried_and_answered_before_any_other(
     tmp_path,
 ):
     (throttled, other), clock = processes(tmp_path)
+    throttled_once(throttled)
     hold_ends = clock.now + 1
-    throttled.hold(1, retry_follows=True)
     events = []
 
     def nap(seconds: float) -> None:  # the retry wakes a little after the other, 0.3 s latency
@@ -138,9 +149,21 @@ def test_when_a_hold_ends_the_throttled_request_is_retried_and_answered_before_a
     assert events == ["retry sent", "retry answered", "other sent"]
 
 
+def test_the_others_wait_for_every_retry_due(tmp_path):
+    (first, second, other), clock = processes(tmp_path, count=3)
+    throttled_once(first)
+    throttled_once(second)
+    clock.sleep(1)
+    retried(first)
+
+    assert other.wait_for_turn() > 0  # the second retry is still due
+    retried(second)
+    assert other.wait_for_turn() == 0
+
+
 def test_a_retry_that_never_comes_holds_the_others_back_only_a_little(tmp_path):
     (throttled, other), _ = processes(tmp_path)
-    throttled.hold(1, retry_follows=True)  # and its test is interrupted: no retry
+    throttled_once(throttled)  # and its test is interrupted: no retry
 
     waited = other.wait_for_turn()
 
@@ -150,7 +173,7 @@ def test_a_retry_that_never_comes_holds_the_others_back_only_a_little(tmp_path):
 
 def test_a_retry_that_is_never_answered_holds_the_others_back_only_a_little(tmp_path):
     (throttled, other), clock = processes(tmp_path)
-    throttled.hold(1, retry_follows=True)
+    throttled_once(throttled)
     clock.sleep(1)
     throttled.wait_for_turn(retry=True)  # and the target never answers it
 
@@ -159,12 +182,63 @@ def test_a_retry_that_is_never_answered_holds_the_others_back_only_a_little(tmp_
     assert 0 < waited <= RETRIES_FIRST_SECONDS + 1e-9
 
 
-def test_retries_go_first_only_outside_a_quiet_spell(tmp_path):
-    # In a quiet spell a retried write waits for the spell, which waits for its holder's reads.
-    (throttled, holder), _ = processes(tmp_path)
+def test_a_late_answer_to_one_retry_does_not_end_another_retrys_turn_first(tmp_path):
+    (slow, throttled, other), clock = processes(tmp_path, count=3)
+    throttled_once(slow)
+    clock.sleep(1)
+    slow.wait_for_turn(retry=True)  # answered only after the others stopped waiting for it
+    other.wait_for_turn()
+    throttled_once(throttled)
+    slow.answered(retry=True)  # the late answer
+
+    assert other.wait_for_turn() > 1  # still waits for the other retry, not only the hold
+
+
+def test_at_a_slow_rate_limit_a_retry_still_goes_first_when_its_turn_comes(tmp_path):
+    (throttled, other), clock = processes(tmp_path, rate=0.25)  # one request every 4 s
+    throttled_once(throttled)  # its retry may go 4 s later, not when the 1 s hold ends
+    events = []
+
+    def nap(seconds: float) -> None:
+        if clock.now >= 1004 and not events:
+            retried(throttled)
+            events.append("retry")
+        clock.sleep(seconds)
+
+    other._sleep = nap
+    other.wait_for_turn()
+    events.append("other")
+
+    assert events == ["retry", "other"]
+
+
+def test_in_a_quiet_spell_a_retried_read_still_goes_first(tmp_path):
+    (throttled, holder, other), clock = processes(tmp_path, count=3)
     with holder.quiet():
-        throttled.hold(1, retry_follows=True)
-        assert holder.wait_for_turn() == pytest.approx(1)
+        throttled_once(throttled)
+        clock.sleep(1)
+        assert other.wait_for_turn() > 0
+        retried(throttled)
+        assert other.wait_for_turn() == 0
+
+
+def test_in_a_quiet_spell_nobody_waits_for_a_retried_write_that_waits_for_the_spell(tmp_path):
+    (throttled, holder), _ = processes(tmp_path)
+    throttled.wait_for_turn(write=True)
+    throttled.answered(write=True, wait=1, retried=True)
+    with holder.quiet():
+        assert holder.wait_for_turn() == pytest.approx(1)  # the hold, not the retry
+
+
+def test_a_spell_holders_own_retried_write_goes_first_in_its_spell(tmp_path):
+    (holder, other), clock = processes(tmp_path)
+    with holder.quiet(own_writes=True):
+        holder.wait_for_turn(write=True)
+        holder.answered(write=True, wait=1, retried=True)
+        clock.sleep(1)
+        assert other.wait_for_turn() > 0
+        retried(holder, write=True)
+        assert other.wait_for_turn() == 0
 
 
 def test_a_hold_that_comes_while_a_request_waits_for_its_turn_holds_it_too(tmp_path):

@@ -66,8 +66,7 @@ class GraphClient:
         self.throttle_without_retry_after: list[str] = []
         self.retries = 0  # requests sent again after 429/503/504
         self.writes = WriteMemory()  # the run's last write per position, for lagging reads
-        # Called with every finished exchange (e.g. to attach it to the Allure report).
-        self.observers: list[Callable[[Exchange], None]] = []
+        self.observers: list[Callable[[Exchange], None]] = []  # told every finished exchange
 
     # ------------------------------------------------------------------ public API
     @property
@@ -123,15 +122,15 @@ class GraphClient:
             self._refuse_when_no_longer_answering()
             retry = attempt > 1
             self._pace(write, retry)  # while it waits, it is still interruptible
+            wait, retried = 0.0, False  # what the answer asks of the whole run
             try:
                 with interrupts.deferred():  # an interrupt never parts a create from the ledger
                     response = self._send_once(method, url, body, headers, attempt)
                     self._track_positions(method, bare_path, response, sent)
-                retried = response.status_code in RETRYABLE and attempt <= self.limits.max_retries
-                if retried:  # announced before this try counts as answered (see pacing.py)
-                    self._wait_before_retry(response, attempt)
+                if response.status_code in RETRYABLE:
+                    wait, retried = self._wait_asked(response, attempt)
             finally:
-                self.pacer.answered(write, retry)
+                self.pacer.answered(write, retry, wait, retried)  # a retry goes first
             if response.status_code not in RETRYABLE:
                 return response
             if not retried:
@@ -235,9 +234,7 @@ class GraphClient:
             read_bounded(response, started + self.limits.timeout_seconds * 3)
         except requests.RequestException as exc:
             self._transport_failures += 1
-            self.transcript.finish(
-                exchange, error=f"{type(exc).__name__}: {exc}", elapsed_ms=_ms(started)
-            )
+            self.transcript.finish(exchange, error=f"{type(exc).__name__}: {exc}", started=started)
             self._notify(exchange)
             raise
         self._transport_failures = 0
@@ -246,7 +243,7 @@ class GraphClient:
             status=response.status_code,
             headers=dict(response.headers),
             body=response.text if response.content else None,
-            elapsed_ms=_ms(started),
+            started=started,
         )
         self._notify(exchange)
         return response
@@ -255,16 +252,18 @@ class GraphClient:
         for observer in self.observers:
             observer(exchange)
 
-    def _wait_before_retry(self, response: requests.Response, attempt: int) -> None:
-        """Waits as Retry-After says, else backs off exponentially (3 s, 6 s, 12 s ...)."""
+    def _wait_asked(self, response: requests.Response, attempt: int) -> tuple[float, bool]:
+        """The wait asked for (Retry-After, else 3 s, 6 s, 12 s ...); whether a retry follows."""
         header = response.headers.get("Retry-After")
         if header is None and response.status_code == 429:
             self.throttle_without_retry_after.append(current_test.nodeid or "?")
         wait = retry_wait(header, attempt, self.limits.max_retry_wait_seconds)
-        with self._lock:
-            self._waited += wait
-            self.retries += 1
-        self.pacer.hold(wait, retry_follows=True)  # the run's hold, its retry first (pacing.py)
+        retried = attempt <= self.limits.max_retries
+        if retried:
+            with self._lock:
+                self._waited += wait
+                self.retries += 1
+        return wait, retried
 
     @property
     def seconds_waited(self) -> float:
@@ -294,7 +293,3 @@ class GraphClient:
             if method == "PATCH" and item_id:
                 self.writes.updated(item_id, sent)
             self.safety.observe(method, path, body, self.ledger)
-
-
-def _ms(started: float) -> float:
-    return round((time.monotonic() - started) * 1000, 1)

@@ -16,8 +16,9 @@ of the run goes: otherwise every worker would resume at the same instant, and a 
 request, arriving among them all, could be throttled on each of its tries and give up
 (`max_retries`), leaving its check undecided. Taking its turn first is not enough: requests
 sent a millisecond apart reach the target in any order. A retry that never comes (its test was
-interrupted) or is not answered stops holding the others back RETRIES_FIRST_SECONDS after the
-hold or its turn.
+interrupted) or is not answered stops holding the others back RETRIES_FIRST_SECONDS after its
+turn was due or came. Retries are kept by the thread that makes them (a thread has one request
+in flight), so a late answer to one retry never ends another's precedence.
 Processes share the state through a small file locked with flock (`PACING_FILE_ENV` names it);
 without one the state lives in this process. time.monotonic() is the system's monotonic clock
 on Linux and macOS, the same in every process (a file from before a reboot must not be reused:
@@ -67,8 +68,9 @@ class PaceState:
     quiet_until: float = 0.0  # no write (create, update, delete) before this moment
     quiet_holder: str = ""  # whose writes a quiet spell lets through (see `quiet`), if anyone's
     writes_in_flight: int = 0  # writes sent and not yet answered
-    retries_due: int = 0  # throttled requests to retry, and see answered, before any other
-    retries_first_until: float = 0.0  # ... until this moment at the latest (see `hold`)
+    # Throttled requests to retry, and see answered, before any other: [until when at most,
+    # whether it is a write] by the thread that retries it (see `answered`).
+    retries_due: dict[str, list[Any]] = field(default_factory=dict)
 
 
 class Pacer:
@@ -117,13 +119,11 @@ class Pacer:
                 if write and state.quiet_holder != self._holder():
                     ready_at = max(ready_at, state.quiet_until)
                 if not retry:
-                    ready_at = max(ready_at, _retries_first(state, now))
+                    ready_at = max(ready_at, _after_due_retries(state, now))
                 if ready_at <= now:
                     state.sent += 1
                     if retry:  # the others wait for its answer, but not for ever
-                        state.retries_first_until = max(
-                            state.retries_first_until, now + RETRIES_FIRST_SECONDS
-                        )
+                        state.retries_due[self._holder()] = [now + RETRIES_FIRST_SECONDS, write]
                     state.writes_in_flight += 1 if write else 0
                     if self.rate:
                         state.recent = [*state.recent, now][-max(self._per_window, 1) :]
@@ -140,15 +140,26 @@ class Pacer:
             ready = max(ready, state.recent[-self._per_window] + WINDOW_SECONDS)
         return ready
 
-    def answered(self, write: bool = False, retry: bool = False) -> None:
-        """The request whose turn `wait_for_turn(write, retry)` gave was answered (or failed)."""
-        if not (write or retry):
+    def answered(
+        self, write: bool = False, retry: bool = False, wait: float = 0.0, retried: bool = False
+    ) -> None:
+        """The request whose turn `wait_for_turn(write, retry)` gave was answered (or failed).
+        `wait`: the target asked the client to wait this long (Retry-After, or a back-off), so
+        no request of the run goes before then. `retried`: this request will be retried after
+        the wait, and answered before any request that is not a retry goes; announced with
+        this answer, under one lock, so that no other request slips in between."""
+        if not (write or retry or wait or retried):
             return
         with self._state() as state:
             if write:
                 state.writes_in_flight = max(0, state.writes_in_flight - 1)
-            if retry:
-                state.retries_due = max(0, state.retries_due - 1)
+            now = self._clock()
+            state.hold_until = max(state.hold_until, now + wait)
+            if retried:  # its turn, at the rate limit too, and then a little more
+                until = self._ready_at(state, now) + RETRIES_FIRST_SECONDS
+                state.retries_due[self._holder()] = [until, write]
+            elif retry:
+                state.retries_due.pop(self._holder(), None)
 
     @contextlib.contextmanager
     def quiet(self, own_writes: bool = False) -> Iterator[None]:
@@ -183,18 +194,10 @@ class Pacer:
     def _holder(self) -> str:
         return f"{os.getpid()}.{id(self)}.{threading.get_ident()}"
 
-    def hold(self, seconds: float, retry_follows: bool = False) -> None:
-        """The target asked the client to wait `seconds` (Retry-After, or a back-off): no
-        request of the run is sent before then. With `retry_follows`, the throttled request
-        will be retried (`wait_for_turn(retry=True)`): it goes when the hold ends, and the
-        requests that are not retries wait for its answer."""
+    def hold(self, seconds: float) -> None:
+        """No request of the run is sent in the next `seconds` (see `answered`)."""
         with self._state() as state:
             state.hold_until = max(state.hold_until, self._clock() + seconds)
-            if retry_follows:
-                state.retries_due += 1
-                state.retries_first_until = max(
-                    state.retries_first_until, state.hold_until + RETRIES_FIRST_SECONDS
-                )
 
     def totals(self) -> PaceState:
         """The run's totals so far (every process of it, when shared)."""
@@ -223,15 +226,18 @@ class Pacer:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
-def _retries_first(state: PaceState, now: float) -> float:
-    """Until when a request that is not a retry waits for the retries due. Not in a quiet
-    spell: its holder's reads must not wait for a retried write that waits for the spell."""
-    if not state.retries_due or now >= state.retries_first_until:
-        state.retries_due = 0  # a retry that never came (its test was interrupted)
-        return now
-    if now < state.quiet_until:
-        return now
-    return min(state.retries_first_until, now + RETRY_ANSWER_NAP_SECONDS)
+def _after_due_retries(state: PaceState, now: float) -> float:
+    """Until when a request that is not a retry waits for the retries due; drops those whose
+    time is up (a retry that never came, its test interrupted, or was not answered in time).
+    In a quiet spell, a retried write waits for the spell (unless it is the spell holder's), so
+    nobody waits for it: the holder's reads must go for the spell to end."""
+    state.retries_due = {who: due for who, due in state.retries_due.items() if due[0] > now}
+    waited_for = [
+        until
+        for who, (until, write) in state.retries_due.items()
+        if not (write and now < state.quiet_until and who != state.quiet_holder)
+    ]
+    return min(max(waited_for), now + RETRY_ANSWER_NAP_SECONDS) if waited_for else now
 
 
 def _read(fd: int) -> PaceState:
@@ -257,6 +263,5 @@ def _fields(state: PaceState) -> dict[str, Any]:
         "quiet_until": state.quiet_until,
         "writes_in_flight": state.writes_in_flight,
         "quiet_holder": state.quiet_holder,
-        "retries_due": state.retries_due,
-        "retries_first_until": state.retries_first_until,
+        "retries_due": {who: list(due) for who, due in state.retries_due.items()},
     }

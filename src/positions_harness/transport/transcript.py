@@ -92,13 +92,14 @@ class Transcript:
         status: int | None = None,
         headers: dict[str, str] | None = None,
         body: str | None = None,
-        elapsed_ms: float | None = None,
+        started: float | None = None,  # time.monotonic() when it was sent
         error: str | None = None,
     ) -> None:
+        if started is not None:
+            exchange.elapsed_ms = round((time.monotonic() - started) * 1000, 1)
         exchange.status = status
         exchange.response_headers = self.redactor.headers(headers or {})
         exchange.response_body = _clip(self.redactor.text(body)) if body is not None else None
-        exchange.elapsed_ms = elapsed_ms
         exchange.error = self.redactor.text(error) if error else None
 
     def exchanges(self) -> list[Exchange]:
