@@ -13,9 +13,15 @@ import pytest
 from xdist.scheduler import LoadScheduling
 
 from positions_harness.config.profiles import PROFILES
-from positions_harness.property.shards import me_shares, plan_shards, scenario_share
+from positions_harness.property.shards import (
+    ME_TEST,
+    STATEFUL_TEST,
+    me_shares,
+    plan_shards,
+    scenario_share,
+)
 from positions_harness.run.concurrency import Concurrency
-from positions_harness.run.work_order import long_and_short_in_turn
+from positions_harness.run.work_order import item_requests, long_and_short_in_turn, longest_first
 
 WORKERS = 20
 
@@ -146,3 +152,80 @@ def test_workers_take_one_test_at_a_time_longest_first():
         "1",
     ]
     assert Concurrency(0, "serial").pytest_args == []
+
+
+# ------------------------------------------------------- the longest property items first
+def property_items(profile_name: str, workers: int = WORKERS) -> list[types.SimpleNamespace]:
+    """The property suite's items as collected on `workers` workers (test file order), with
+    the attributes work_order reads."""
+    profile = PROFILES[profile_name]
+    tests = [
+        (ME_TEST, me_shares(profile, workers)),
+        ("test_generated_requests_to_a_user_by_id_are_answered_as_the_contract_says", 0.15),
+        ("test_generated_requests_to_a_user_by_upn_are_answered_as_the_contract_says", 0.15),
+        ("test_generated_deletes_to_me_are_answered_as_the_contract_says", 0.0),
+        ("test_generated_deletes_to_a_user_by_id_are_answered_as_the_contract_says", 0.0),
+        ("test_generated_deletes_to_a_user_by_upn_are_answered_as_the_contract_says", 0.0),
+        ("test_generated_paging_and_ordering_of_the_list_are_answered_as_the_contract_says", 0.0),
+        ("test_generated_selects_are_answered_as_the_contract_says", 0.15),
+        (STATEFUL_TEST, scenario_share(profile, workers)),
+    ]
+    return [
+        types.SimpleNamespace(
+            nodeid=f"suites/property/test_x.py::{name}[{shard.label}]",
+            originalname=name,
+            name=name,
+            callspec=types.SimpleNamespace(params={"property_shard": shard}),
+        )
+        for name, share in tests
+        for shard in plan_shards(workers, share)
+    ]
+
+
+def short_items(count: int) -> list[types.SimpleNamespace]:
+    return [types.SimpleNamespace(nodeid=f"suites/behaviour/test_y.py::t{n}") for n in range(count)]
+
+
+def test_an_unsplit_test_that_sends_many_requests_starts_before_smaller_shards():
+    items = property_items("default")
+    longest_first(items, PROFILES["default"])
+    names = [item.originalname for item in items]
+    paging = names.index(
+        "test_generated_paging_and_ordering_of_the_list_are_answered_as_the_contract_says"
+    )
+    assert set(names[:paging]) == {ME_TEST}  # only the walked /me shards before it
+    assert names.index(STATEFUL_TEST) > paging
+
+
+def simulated_ends(profile_name: str, short_tests: int) -> tuple[float, float]:
+    """When a run of the property items and `short_tests` behaviour tests (4 requests each)
+    ends at 300 ms a request on WORKERS workers: long and short in turn with the property items
+    as collected (the order before), and as longest_first orders them."""
+    profile = PROFILES[profile_name]
+    collected = property_items(profile_name) + short_items(short_tests)
+    ordered = list(collected)
+    longest_first(ordered, profile)
+    as_collected = [item for item in collected if item.nodeid.startswith("suites/property/")]
+    before = long_and_short_in_turn(as_collected, short_items(short_tests))
+
+    def duration(item: types.SimpleNamespace) -> float:
+        is_long = item.nodeid.startswith("suites/property/")
+        return 0.3 * (item_requests(item, profile) if is_long else 4)
+
+    ended_before, _ = run_with_xdist_scheduler([duration(i) for i in before], WORKERS)
+    ended, _ = run_with_xdist_scheduler([duration(i) for i in ordered], WORKERS)
+    return ended_before, ended
+
+
+@pytest.mark.parametrize(("profile_name", "short_tests"), [("quick", 50), ("default", 20)])
+def test_starting_the_longest_items_first_ends_the_run_sooner(profile_name, short_tests):
+    # With few short tests left to fill in around them, a long item taken late is the tail.
+    ended_before, ended = simulated_ends(profile_name, short_tests)
+    assert ended < ended_before - 2
+
+
+@pytest.mark.parametrize("profile_name", ["quick", "default"])
+@pytest.mark.parametrize("short_tests", [0, 100, 150])
+def test_starting_the_longest_items_first_never_ends_the_run_later(profile_name, short_tests):
+    ended_before, ended = simulated_ends(profile_name, short_tests)
+    assert ended <= ended_before + 0.5  # within one short test's length

@@ -27,7 +27,7 @@ from schemathesis import Case
 from schemathesis.core import NotSet
 from schemathesis.generation.meta import TestPhase
 
-from ..config.profiles import PropertyProfile
+from ..config.profiles import PROFILES, PropertyProfile
 from .schema import WALKED_ON_ME
 
 PINNED = "<pinned>"
@@ -119,16 +119,55 @@ def me_shares(profile: PropertyProfile, workers: int) -> dict[str, float]:
     """The share of the workers each method group of the /me test takes, in proportion to the
     requests it is expected to send on `profile`: the quick profile walks the create bodies
     only, so its creates take almost all of the test's workers, and its updates one shard."""
-    walked = WALKED_ON_ME[profile.coverage_scope] if profile.enabled("coverage") else frozenset()
-    expected = {
-        method: profile.max_examples + (COVERAGE_WALK_REQUESTS if method in walked else 0)
-        for method in ("POST", "PATCH")
-    }
-    total = sum(expected.values())
+    expected = me_requests(profile)
+    total = expected["POST"] + expected["PATCH"]
     return {
-        **{method: ME_TEST_SHARE * count / total for method, count in expected.items()},
+        **{method: ME_TEST_SHARE * expected[method] / total for method in ("POST", "PATCH")},
         "GET": 0.0,
     }
+
+
+def me_requests(profile: PropertyProfile) -> dict[str, float]:
+    """About how many requests each method group of the /me test sends on `profile`: its
+    random cases, and for a body the coverage walk when the profile walks it."""
+    walked = WALKED_ON_ME[profile.coverage_scope] if profile.enabled("coverage") else frozenset()
+    return {
+        method: profile.max_examples
+        + (COVERAGE_WALK_REQUESTS if method in walked and method != "GET" else 0)
+        for method in ("POST", "PATCH", "GET")
+    }
+
+
+# About how many requests each other property test sends, all its shards together, on the
+# default profile (make bench at 300 ms; on another profile in proportion to its random cases),
+# and per stateful scenario: the run starts the longest items first (run/work_order.py), so that
+# none starts late and holds up the run's end. A guide to the order, not a limit: a test
+# missing here counts as short.
+WHOLE_TEST_REQUESTS = {
+    "test_generated_selects_are_answered_as_the_contract_says": 95,
+    "test_generated_requests_to_a_user_by_id_are_answered_as_the_contract_says": 70,
+    "test_generated_requests_to_a_user_by_upn_are_answered_as_the_contract_says": 70,
+    "test_generated_paging_and_ordering_of_the_list_are_answered_as_the_contract_says": 48,
+    "test_generated_deletes_to_me_are_answered_as_the_contract_says": 10,
+    "test_generated_deletes_to_a_user_by_id_are_answered_as_the_contract_says": 6,
+    "test_generated_deletes_to_a_user_by_upn_are_answered_as_the_contract_says": 6,
+}
+ME_TEST = "test_generated_requests_to_me_are_answered_as_the_contract_says"
+STATEFUL_TEST = "test_create_get_update_delete_sequences_hold_together"
+REQUESTS_PER_SCENARIO = 10
+
+
+def expected_requests(test: str, shard: Shard, profile: PropertyProfile) -> float:
+    """About how many requests one item (shard) of the property test `test` sends."""
+    if test == ME_TEST:
+        by_method = me_requests(profile)
+        whole = sum(by_method[method] for method in shard.methods or by_method)
+    elif test == STATEFUL_TEST:
+        whole = profile.stateful_scenarios * REQUESTS_PER_SCENARIO
+    else:
+        scale = profile.max_examples / PROFILES["default"].max_examples
+        whole = WHOLE_TEST_REQUESTS.get(test, 0) * scale
+    return whole / shard.count
 
 
 def case_key(case: Case, pinned: Mapping[str, Any]) -> str:

@@ -18,7 +18,7 @@ from ..transport import interrupts
 from ..transport.transcript import current_test
 from ..verdict.results import RunResults
 from .findings import NOT_CLAIMED
-from .options import harness_config
+from .options import harness_config, profile_of
 from .recorder import RequirementRecorder
 from .stash_keys import results_key
 from .work_order import longest_first
@@ -71,7 +71,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         catalogue, harness.target.known_deviations, strict=harness.strict
     )
     if hasattr(config, "workerinput"):  # xdist's workers collect; the controller does not
-        longest_first(items)
+        longest_first(items, profile_of(config))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -9,8 +9,9 @@ worker of its own, and the short ones fill in around them. So the collection alt
 and short tests: each worker starts with a long one and a short one, and a worker that takes a
 long test next has a short one queued behind it, not a second long one that another worker
 could have run. The property tests (each shard sends tens to hundreds of generated requests)
-are the long ones; the behaviour tests send a handful each. Every worker orders its collection
-the same way, as xdist requires.
+are the long ones, the longest first (property/shards.expected_requests: an unsplit test that
+sends 50 requests must not start after shards of 20); the behaviour tests send a handful each.
+Every worker orders its collection the same way, as xdist requires.
 """
 
 from __future__ import annotations
@@ -20,16 +21,27 @@ from typing import TypeVar
 
 import pytest
 
+from ..config.profiles import PropertyProfile
+from ..property.shards import WHOLE, expected_requests
+
 PROPERTY_SUITE = "suites/property/"
 Job = TypeVar("Job")
 _NONE = object()
 
 
-def longest_first(items: list[pytest.Item]) -> None:
+def longest_first(items: list[pytest.Item], profile: PropertyProfile) -> None:
     """Reorders `items` in place (see the module's docstring)."""
     long = [item for item in items if item.nodeid.startswith(PROPERTY_SUITE)]
+    long.sort(key=lambda item: -item_requests(item, profile))  # stable: ties keep their order
     short = [item for item in items if not item.nodeid.startswith(PROPERTY_SUITE)]
     items[:] = long_and_short_in_turn(long, short)
+
+
+def item_requests(item: pytest.Item, profile: PropertyProfile) -> float:
+    """About how many requests the property test item `item` sends."""
+    callspec = getattr(item, "callspec", None)
+    shard = callspec.params.get("property_shard", WHOLE) if callspec else WHOLE
+    return expected_requests(getattr(item, "originalname", item.name), shard, profile)
 
 
 def long_and_short_in_turn(long: list[Job], short: list[Job]) -> list[Job]:
