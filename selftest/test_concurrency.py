@@ -106,7 +106,8 @@ def test_the_request_budget_holds_for_all_processes_together(tmp_path):
 def test_a_retry_after_one_process_is_told_holds_every_other_process(tmp_path):
     (throttled, other), clock = processes(tmp_path)
     told_at = clock.now
-    throttled.hold(30)
+    throttled.wait_for_turn()
+    throttled.answered(wait=30)  # and given up: no retry
 
     waited = other.wait_for_turn()
 
@@ -249,7 +250,7 @@ def test_a_hold_that_comes_while_a_request_waits_for_its_turn_holds_it_too(tmp_p
     def nap(seconds: float) -> None:
         naps.append(seconds)
         if len(naps) == 1:
-            throttled.hold(20)  # told while the other waits its turn
+            throttled.answered(wait=20)  # told while the other waits its turn
         clock.sleep(seconds)
 
     waiting._sleep = nap

@@ -194,11 +194,6 @@ class Pacer:
     def _holder(self) -> str:
         return f"{os.getpid()}.{id(self)}.{threading.get_ident()}"
 
-    def hold(self, seconds: float) -> None:
-        """No request of the run is sent in the next `seconds` (see `answered`)."""
-        with self._state() as state:
-            state.hold_until = max(state.hold_until, self._clock() + seconds)
-
     def totals(self) -> PaceState:
         """The run's totals so far (every process of it, when shared)."""
         with self._state() as state:
