@@ -19,6 +19,7 @@ from positions_harness.property.shards import (
     me_shares,
     plan_shards,
     scenario_share,
+    share_of_workers,
 )
 from positions_harness.run.concurrency import Concurrency
 from positions_harness.run.work_order import item_requests, long_and_short_in_turn, longest_first
@@ -159,16 +160,16 @@ def property_items(profile_name: str, workers: int = WORKERS) -> list[types.Simp
     """The property suite's items as collected on `workers` workers (test file order), with
     the attributes work_order reads."""
     profile = PROFILES[profile_name]
-    tests = [
-        (ME_TEST, me_shares(profile, workers)),
-        ("test_generated_requests_to_a_user_by_id_are_answered_as_the_contract_says", 0.15),
-        ("test_generated_requests_to_a_user_by_upn_are_answered_as_the_contract_says", 0.15),
-        ("test_generated_deletes_to_me_are_answered_as_the_contract_says", 0.0),
-        ("test_generated_deletes_to_a_user_by_id_are_answered_as_the_contract_says", 0.0),
-        ("test_generated_deletes_to_a_user_by_upn_are_answered_as_the_contract_says", 0.0),
-        ("test_generated_paging_and_ordering_of_the_list_are_answered_as_the_contract_says", 0.0),
-        ("test_generated_selects_are_answered_as_the_contract_says", 0.15),
-        (STATEFUL_TEST, scenario_share(profile, workers)),
+    tests = [  # as test_generated_requests.py and test_linked_sequences.py define them
+        ME_TEST,
+        "test_generated_requests_to_a_user_by_id_are_answered_as_the_contract_says",
+        "test_generated_requests_to_a_user_by_upn_are_answered_as_the_contract_says",
+        "test_generated_deletes_to_me_are_answered_as_the_contract_says",
+        "test_generated_deletes_to_a_user_by_id_are_answered_as_the_contract_says",
+        "test_generated_deletes_to_a_user_by_upn_are_answered_as_the_contract_says",
+        "test_generated_paging_and_ordering_of_the_list_are_answered_as_the_contract_says",
+        "test_generated_selects_are_answered_as_the_contract_says",
+        STATEFUL_TEST,
     ]
     return [
         types.SimpleNamespace(
@@ -177,8 +178,8 @@ def property_items(profile_name: str, workers: int = WORKERS) -> list[types.Simp
             name=name,
             callspec=types.SimpleNamespace(params={"property_shard": shard}),
         )
-        for name, share in tests
-        for shard in plan_shards(workers, share)
+        for name in tests
+        for shard in plan_shards(workers, share_of_workers(name, profile, workers))
     ]
 
 

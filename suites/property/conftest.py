@@ -62,31 +62,13 @@ def seed(request: pytest.FixtureRequest, profile: PropertyProfile) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
 
 
-# The share of the workers each property test is split across (default: all), as a whole or
-# per group of its operations by method, or as the profile decides (see shards.py). Every shard
-# generates all the cases of its operations and sends its own, so a test that sends few is split
-# less (make bench, default profile: the /users forms and $select about 70 requests each).
-SHARE_OF_WORKERS: dict[str, float | Callable[[PropertyProfile, int], sharding.Share]] = {
-    "test_generated_requests_to_me_are_answered_as_the_contract_says": sharding.me_shares,
-    "test_create_get_update_delete_sequences_hold_together": sharding.scenario_share,
-    "test_generated_requests_to_a_user_by_id_are_answered_as_the_contract_says": 0.15,
-    "test_generated_requests_to_a_user_by_upn_are_answered_as_the_contract_says": 0.15,
-    "test_generated_selects_are_answered_as_the_contract_says": 0.15,
-    # Each of its shards would make positions of its own to page over: one shard.
-    "test_generated_paging_and_ordering_of_the_list_are_answered_as_the_contract_says": 0.0,
-    "test_generated_deletes_to_me_are_answered_as_the_contract_says": 0.0,
-    "test_generated_deletes_to_a_user_by_id_are_answered_as_the_contract_says": 0.0,
-    "test_generated_deletes_to_a_user_by_upn_are_answered_as_the_contract_says": 0.0,
-}
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """With several xdist workers, a property test becomes several items (shards, see
     property/shards.py), so that the workers share its cases."""
     workers = property_shard_count(metafunc.config)
-    share = SHARE_OF_WORKERS.get(metafunc.definition.originalname, 1.0)
-    if callable(share):
-        share = share(profile_of(metafunc.config), workers)
+    share = sharding.share_of_workers(
+        metafunc.definition.originalname, profile_of(metafunc.config), workers
+    )
     shards = plan_shards(workers, share)
     if len(shards) > 1 and "property_shard" in metafunc.fixturenames:
         metafunc.parametrize("property_shard", shards, ids=[s.label for s in shards])

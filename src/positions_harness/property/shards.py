@@ -138,23 +138,56 @@ def me_requests(profile: PropertyProfile) -> dict[str, float]:
     }
 
 
-# About how many requests each other property test sends, all its shards together, on the
-# default profile (make bench at 300 ms; on another profile in proportion to its random cases),
-# and per stateful scenario: the run starts the longest items first (run/work_order.py), so that
-# none starts late and holds up the run's end. A guide to the order, not a limit: a test
-# missing here counts as short.
-WHOLE_TEST_REQUESTS = {
-    "test_generated_selects_are_answered_as_the_contract_says": 95,
-    "test_generated_requests_to_a_user_by_id_are_answered_as_the_contract_says": 70,
-    "test_generated_requests_to_a_user_by_upn_are_answered_as_the_contract_says": 70,
-    "test_generated_paging_and_ordering_of_the_list_are_answered_as_the_contract_says": 48,
-    "test_generated_deletes_to_me_are_answered_as_the_contract_says": 10,
-    "test_generated_deletes_to_a_user_by_id_are_answered_as_the_contract_says": 6,
-    "test_generated_deletes_to_a_user_by_upn_are_answered_as_the_contract_says": 6,
-}
 ME_TEST = "test_generated_requests_to_me_are_answered_as_the_contract_says"
 STATEFUL_TEST = "test_create_get_update_delete_sequences_hold_together"
 REQUESTS_PER_SCENARIO = 10
+
+
+@dataclass(frozen=True)
+class PropertyTestPlan:
+    """How a property test other than /me's and the stateful one is shared out and ordered."""
+
+    # The share of the workers it is split across: every shard generates all the cases of its
+    # operations and sends its own, so a test that sends few is split less.
+    share: float
+    # About how many requests it sends, all its shards together, on the default profile (make
+    # bench at 300 ms; on another profile in proportion to its random cases): the run starts
+    # the longest items first (run/work_order.py), so that none starts late and holds up the
+    # run's end. A guide to the order, not a limit.
+    requests: int
+
+
+PLANS = {
+    "test_generated_selects_are_answered_as_the_contract_says": PropertyTestPlan(0.15, 95),
+    "test_generated_requests_to_a_user_by_id_are_answered_as_the_contract_says": (
+        PropertyTestPlan(0.15, 70)
+    ),
+    "test_generated_requests_to_a_user_by_upn_are_answered_as_the_contract_says": (
+        PropertyTestPlan(0.15, 70)
+    ),
+    # Each of its shards would make positions of its own to page over: one shard.
+    "test_generated_paging_and_ordering_of_the_list_are_answered_as_the_contract_says": (
+        PropertyTestPlan(0.0, 48)
+    ),
+    "test_generated_deletes_to_me_are_answered_as_the_contract_says": PropertyTestPlan(0.0, 10),
+    "test_generated_deletes_to_a_user_by_id_are_answered_as_the_contract_says": (
+        PropertyTestPlan(0.0, 6)
+    ),
+    "test_generated_deletes_to_a_user_by_upn_are_answered_as_the_contract_says": (
+        PropertyTestPlan(0.0, 6)
+    ),
+}
+UNPLANNED = PropertyTestPlan(1.0, 0)  # a test missing here: split across all, counted short
+
+
+def share_of_workers(test: str, profile: PropertyProfile, workers: int) -> Share:
+    """The share of the workers the property test `test` is split across (see plan_shards):
+    the /me test by method group as the profile walks them, the stateful test by scenarios."""
+    if test == ME_TEST:
+        return me_shares(profile, workers)
+    if test == STATEFUL_TEST:
+        return scenario_share(profile, workers)
+    return PLANS.get(test, UNPLANNED).share
 
 
 def expected_requests(test: str, shard: Shard, profile: PropertyProfile) -> float:
@@ -166,7 +199,7 @@ def expected_requests(test: str, shard: Shard, profile: PropertyProfile) -> floa
         whole = profile.stateful_scenarios * REQUESTS_PER_SCENARIO
     else:
         scale = profile.max_examples / PROFILES["default"].max_examples
-        whole = WHOLE_TEST_REQUESTS.get(test, 0) * scale
+        whole = PLANS.get(test, UNPLANNED).requests * scale
     return whole / shard.count
 
 

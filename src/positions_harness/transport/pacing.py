@@ -55,7 +55,7 @@ QUIET_SECONDS = 30.0
 QUIET_WAIT_SECONDS = 10.0
 # How long after a hold ends, or after a retry's turn, the others wait for the retries due.
 RETRIES_FIRST_SECONDS = 2.0
-RETRY_ANSWER_NAP_SECONDS = 0.05  # how often a request waiting for the retries asks again
+SHORT_NAP_SECONDS = 0.05  # how often a request waiting for others' answers asks again
 
 
 @dataclass
@@ -181,8 +181,8 @@ class Pacer:
                 with self._state() as state:
                     if state.writes_in_flight == 0:
                         break
-                self._sleep(LONGEST_NAP_SECONDS / 5)
-                waited += LONGEST_NAP_SECONDS / 5
+                self._sleep(SHORT_NAP_SECONDS)
+                waited += SHORT_NAP_SECONDS
             yield
         finally:
             self._quiet_depth -= 1
@@ -232,7 +232,7 @@ def _after_due_retries(state: PaceState, now: float) -> float:
         for who, (until, write) in state.retries_due.items()
         if not (write and now < state.quiet_until and who != state.quiet_holder)
     ]
-    return min(max(waited_for), now + RETRY_ANSWER_NAP_SECONDS) if waited_for else now
+    return min(max(waited_for), now + SHORT_NAP_SECONDS) if waited_for else now
 
 
 def _read(fd: int) -> PaceState:
