@@ -15,7 +15,10 @@ from xdist.scheduler import LoadScheduling
 from positions_harness.config.profiles import PROFILES
 from positions_harness.property.shards import (
     ME_TEST,
+    REQUESTS_PER_ME_SHARD,
     STATEFUL_TEST,
+    expected_requests,
+    me_requests,
     me_shares,
     plan_shards,
     scenario_share,
@@ -27,15 +30,34 @@ from positions_harness.run.work_order import item_requests, long_and_short_in_tu
 WORKERS = 20
 
 
-def shards_per_method(profile_name: str, **changes: object) -> dict[tuple[str, ...], int]:
+def shards_per_method(
+    profile_name: str, workers: int = WORKERS, **changes: object
+) -> dict[tuple[str, ...], int]:
     profile = dataclasses.replace(PROFILES[profile_name], **changes)
-    shards = plan_shards(WORKERS, me_shares(profile, WORKERS))
+    shards = plan_shards(workers, me_shares(profile, workers))
     return dict(collections.Counter(shard.methods for shard in shards))
 
 
-def test_the_quick_profile_gives_its_creates_almost_every_shard_as_only_they_are_walked():
+def test_the_quick_profile_gives_its_creates_the_shards_of_the_walk_and_its_updates_one():
     # quick walks the create bodies only (about 430 requests); its updates send a dozen
-    assert shards_per_method("quick") == {("POST",): 18, ("PATCH",): 1, ("GET",): 1}
+    assert shards_per_method("quick") == {("POST",): 12, ("PATCH",): 1, ("GET",): 1}
+
+
+@pytest.mark.parametrize("workers", [20, 40, 100])
+def test_a_shard_of_the_me_walk_sends_at_least_a_shards_worth_however_many_workers(workers):
+    # every shard generates the whole walk: many workers must not make many short shards
+    profile = PROFILES["quick"]
+    shards = [
+        s for s in plan_shards(workers, me_shares(profile, workers)) if s.methods == ("POST",)
+    ]
+    assert len(shards) == round(me_requests(profile)["POST"] / REQUESTS_PER_ME_SHARD)
+    assert all(
+        expected_requests(ME_TEST, s, profile) >= 0.75 * REQUESTS_PER_ME_SHARD for s in shards
+    )
+
+
+def test_few_workers_still_split_the_me_walk_across_most_of_them():
+    assert shards_per_method("quick", workers=4) == {("POST",): 4, ("PATCH",): 1, ("GET",): 1}
 
 
 @pytest.mark.parametrize("profile_name", ["default", "nightly"])
@@ -45,7 +67,8 @@ def test_profiles_that_walk_creates_and_updates_split_them_evenly(profile_name):
 
 def test_without_a_coverage_phase_creates_and_updates_weigh_the_same():
     without = tuple(phase for phase in PROFILES["quick"].phases if phase != "coverage")
-    assert shards_per_method("quick", phases=without) == {("POST",): 9, ("PATCH",): 9, ("GET",): 1}
+    shards = shards_per_method("quick", phases=without, max_examples=300)
+    assert shards == {("POST",): 8, ("PATCH",): 8, ("GET",): 1}
 
 
 @pytest.mark.parametrize(("scenarios", "shards"), [(6, 6), (40, WORKERS), (1, 1)])
@@ -218,7 +241,7 @@ def simulated_ends(profile_name: str, short_tests: int) -> tuple[float, float]:
     return ended_before, ended
 
 
-@pytest.mark.parametrize(("profile_name", "short_tests"), [("quick", 50), ("default", 20)])
+@pytest.mark.parametrize(("profile_name", "short_tests"), [("quick", 0), ("default", 20)])
 def test_starting_the_longest_items_first_ends_the_run_sooner(profile_name, short_tests):
     # With few short tests left to fill in around them, a long item taken late is the tail.
     ended_before, ended = simulated_ends(profile_name, short_tests)
