@@ -136,13 +136,22 @@ def me_shares(profile: PropertyProfile, workers: int) -> dict[str, float]:
 
 def me_requests(profile: PropertyProfile) -> dict[str, float]:
     """About how many requests each method group of the /me test sends on `profile`: its
-    random cases, and for a body the coverage walk when the profile walks it."""
+    random cases, and for a body the coverage walk when the profile walks it (at least one:
+    the documented examples)."""
     walked = WALKED_ON_ME[profile.coverage_scope] if profile.enabled("coverage") else frozenset()
     return {
-        method: profile.max_examples
-        + (COVERAGE_WALK_REQUESTS if method in walked and method != "GET" else 0)
+        method: max(
+            1,
+            random_cases(profile)
+            + (COVERAGE_WALK_REQUESTS if method in walked and method != "GET" else 0),
+        )
         for method in ("POST", "PATCH", "GET")
     }
+
+
+def random_cases(profile: PropertyProfile) -> int:
+    """The random cases per operation `profile` sends: none when it does not fuzz."""
+    return profile.max_examples if profile.enabled("fuzzing") else 0
 
 
 ME_TEST = "test_generated_requests_to_me_are_answered_as_the_contract_says"
@@ -205,7 +214,7 @@ def expected_requests(test: str, shard: Shard, profile: PropertyProfile) -> floa
     elif test == STATEFUL_TEST:
         whole = profile.stateful_scenarios * REQUESTS_PER_SCENARIO
     else:
-        scale = profile.max_examples / PROFILES["default"].max_examples
+        scale = random_cases(profile) / random_cases(PROFILES["default"])
         whole = PLANS.get(test, UNPLANNED).requests * scale
     return whole / shard.count
 
